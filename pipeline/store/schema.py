@@ -1,0 +1,109 @@
+"""The store's SQLite schema as an ordered list of migrations (PRAGMA user_version counts the applied ones)."""
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        organisation TEXT,
+        source_type TEXT,
+        languages TEXT NOT NULL DEFAULT '[]',
+        on_the_ground INTEGER,
+        crawl_method TEXT,
+        homepage TEXT,
+        description TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        canonical_url TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL,
+        source_id TEXT,
+        title TEXT,
+        published TEXT,
+        doc_type TEXT,
+        language_declared TEXT,
+        language TEXT,
+        first_seen TEXT NOT NULL,
+        last_checked TEXT NOT NULL,
+        current_version INTEGER,
+        metadata TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX documents_source ON documents(source_id);
+    CREATE INDEX documents_first_seen ON documents(first_seen);
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content_type TEXT,
+        retrieved TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        fetched_url TEXT,
+        UNIQUE (document_id, sha256)
+    );
+    CREATE TABLE stages (
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        stage TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (document_id, stage)
+    ) WITHOUT ROWID;
+    CREATE INDEX stages_status ON stages(stage, status);
+    CREATE TABLE texts (
+        version_id INTEGER PRIMARY KEY REFERENCES versions(id),
+        text TEXT NOT NULL,
+        page_count INTEGER,
+        ocr_pages TEXT NOT NULL DEFAULT '[]',
+        extractor TEXT NOT NULL,
+        language TEXT,
+        language_score REAL,
+        extracted_at TEXT NOT NULL
+    );
+    CREATE TABLE passages (
+        version_id INTEGER NOT NULL REFERENCES versions(id),
+        idx INTEGER NOT NULL,
+        page INTEGER,
+        paragraph INTEGER NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'p',
+        ocr INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (version_id, idx)
+    ) WITHOUT ROWID;
+    CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        version_id INTEGER REFERENCES versions(id),
+        kind TEXT NOT NULL CHECK (kind IN ('region', 'group', 'threat', 'actor')),
+        value TEXT NOT NULL,
+        surface TEXT,
+        start INTEGER,
+        end INTEGER,
+        page INTEGER,
+        paragraph INTEGER,
+        sentence TEXT,
+        negated INTEGER NOT NULL DEFAULT 0,
+        tagger_version TEXT
+    );
+    CREATE INDEX tags_document ON tags(document_id);
+    CREATE TABLE links (
+        from_document TEXT NOT NULL REFERENCES documents(id),
+        relation TEXT NOT NULL,
+        to_url TEXT NOT NULL,
+        to_document TEXT NOT NULL,
+        PRIMARY KEY (from_document, relation, to_document)
+    ) WITHOUT ROWID;
+    CREATE TABLE errors (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        document_id TEXT,
+        url TEXT,
+        message TEXT NOT NULL
+    );
+    """,
+]
