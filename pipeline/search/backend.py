@@ -35,6 +35,11 @@ class SearchBackend(ABC):
     def clear(self) -> None:
         """Remove every document (the start of a rebuild)."""
 
+    def rebuild(self, documents: Iterable[IndexDocument]) -> list[str]:
+        """Replace the whole index with these documents; searches see the old index until it is done."""
+        self.clear()
+        return self.index(documents)
+
     def close(self) -> None:
         pass
 

@@ -151,29 +151,49 @@ class SQLiteBackend(SearchBackend):
             done += self._index_batch(batch)
         return done
 
+    def rebuild(self, documents: Iterable[IndexDocument]) -> list[str]:
+        # One transaction: readers (WAL) keep seeing the old index until the new one is committed whole.
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("docs_fts", "doc_facets", "docs"):
+                self.db.execute(f"DELETE FROM {table}")
+            done = self._write(documents)
+            self._bump_generation()
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return done
+
     def _index_batch(self, documents: list[IndexDocument]) -> list[str]:
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for doc in documents:
-                self._remove(doc.doc_id)
-                published = doc.published.isoformat() if isinstance(doc.published, date) else doc.published
-                rowid = self.db.execute(
-                    """INSERT INTO docs (doc_id, title, url, source, source_name, source_type, doc_type, language,
-                                         published, first_seen, epoch, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (doc.doc_id, doc.title, doc.url, doc.source, doc.source_name, doc.source_type, doc.doc_type,
-                     doc.language, published, doc.first_seen, doc.epoch, json.dumps(doc.facets)),
-                ).lastrowid
-                self.db.execute("INSERT INTO docs_fts (rowid, title, body) VALUES (?, ?, ?)", (rowid, doc.title, doc.body))
-                values = {(facet, getattr(doc, facet)) for facet in SINGLE_VALUED if getattr(doc, facet)}
-                values |= {(facet, v) for facet in MULTI_VALUED for v in doc.facets.get(facet, ())}
-                self.db.executemany("INSERT INTO doc_facets (facet, value, doc) VALUES (?, ?, ?)",
-                                    [(facet, value, rowid) for facet, value in values])
+            self._write(documents)
             self._bump_generation()
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         return [doc.doc_id for doc in documents]
+
+    def _write(self, documents: Iterable[IndexDocument]) -> list[str]:
+        done = []
+        for doc in documents:
+            self._remove(doc.doc_id)
+            published = doc.published.isoformat() if isinstance(doc.published, date) else doc.published
+            rowid = self.db.execute(
+                """INSERT INTO docs (doc_id, title, url, source, source_name, source_type, doc_type, language,
+                                     published, first_seen, epoch, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (doc.doc_id, doc.title, doc.url, doc.source, doc.source_name, doc.source_type, doc.doc_type,
+                 doc.language, published, doc.first_seen, doc.epoch, json.dumps(doc.facets)),
+            ).lastrowid
+            self.db.execute("INSERT INTO docs_fts (rowid, title, body) VALUES (?, ?, ?)", (rowid, doc.title, doc.body))
+            values = {(facet, getattr(doc, facet)) for facet in SINGLE_VALUED if getattr(doc, facet)}
+            values |= {(facet, v) for facet in MULTI_VALUED for v in doc.facets.get(facet, ())}
+            self.db.executemany("INSERT INTO doc_facets (facet, value, doc) VALUES (?, ?, ?)",
+                                [(facet, value, rowid) for facet, value in values])
+            done.append(doc.doc_id)
+        return done
 
     def _remove(self, doc_id: str) -> None:
         row = self.db.execute("SELECT rowid FROM docs WHERE doc_id = ?", (doc_id,)).fetchone()

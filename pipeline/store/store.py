@@ -223,6 +223,11 @@ class Store:
         rows = self.db.execute("SELECT * FROM errors ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         return [dict(row) for row in rows]
 
+    def extracted_documents(self) -> list[str]:
+        rows = self.db.execute("SELECT document_id FROM stages WHERE stage = 'extract' AND status = 'done' "
+                               "ORDER BY document_id")
+        return [row[0] for row in rows]
+
     def count_documents(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
 

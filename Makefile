@@ -1,0 +1,33 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Everything installs into .venv here.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install system-deps bench mirror clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	bash deploy/system-deps.sh
+
+demo: install system-deps
+	$(BIN)/coi demo
+
+test: install system-deps
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/coi bench search
+
+mirror: install
+	$(BIN)/python -m crawlers.mirror --port 8089
+
+clean:
+	rm -rf $(VENV) data/demo bench-data .pytest_cache
