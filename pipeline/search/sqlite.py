@@ -232,12 +232,22 @@ class SQLiteBackend(SearchBackend):
             self._bits = _FacetBits(self.db, generation)
         return self._bits
 
-    def _match(self, expression: str, ranked: bool) -> list[tuple[int, float]]:
-        sql = "SELECT rowid, rank FROM docs_fts WHERE docs_fts MATCH ?" + (" ORDER BY rank" if ranked else "")
+    def _match(self, expression: str) -> list[int]:
         try:
-            return self.db.execute(sql, (expression,)).fetchall()
+            return [row[0] for row in self.db.execute("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?", (expression,))]
         except sqlite3.OperationalError as error:
             raise QuerySyntaxError(f"the query could not be run: {error}") from None
+
+    def _ranked_page(self, expression: str, within: list[int] | None, offset: int, limit: int) -> list[tuple[int, float]]:
+        # bm25() in our own ORDER BY, not FTS5's "ORDER BY rank": FTS5 would rank every match before the rowid
+        # filter applies; the unary + keeps FTS5 from turning the IN list into one lookup per rowid.
+        sql = "SELECT rowid, bm25(docs_fts) AS score FROM docs_fts WHERE docs_fts MATCH ?"
+        params: list = [expression]
+        if within is not None:
+            sql += " AND +rowid IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(within))
+        sql += " ORDER BY score, rowid LIMIT ? OFFSET ?"
+        return self.db.execute(sql, (*params, limit, offset)).fetchall()
 
     def search(self, request: SearchRequest) -> SearchResponse:
         try:
@@ -251,14 +261,14 @@ class SQLiteBackend(SearchBackend):
         bits = self._facet_bits()
         positive, negatives = split_negative(parse_query(request.query))
         positive_fts = render_fts(positive) if positive is not None else None
-        ranked_rows: list[tuple[int, float]] = []
+        matched_rows: list[int] = []
         matched = bits.all
         if positive_fts:
-            ranked_rows = self._match(positive_fts, ranked=request.sort == "relevance")
-            matched = bitset.from_rowids((r for r, _ in ranked_rows), bits.size)
+            matched_rows = self._match(positive_fts)
+            matched = bitset.from_rowids(matched_rows, bits.size)
         if negatives:
             excluded = render_fts(negatives[0] if len(negatives) == 1 else Or(tuple(negatives)))
-            matched &= ~bitset.from_rowids((r for r, _ in self._match(excluded, ranked=False)), bits.size)
+            matched &= ~bitset.from_rowids(self._match(excluded), bits.size)
         if request.since or request.until:
             matched &= self._date_bits(request, bits.size)
 
@@ -274,18 +284,24 @@ class SQLiteBackend(SearchBackend):
                   for facet in FACET_NAMES}
         total = selected.bit_count()
         offset = (request.page - 1) * request.per_page
-        order = [r for r, _ in ranked_rows] if positive_fts and request.sort == "relevance" else bits.by_date
         members = bitset.Membership(selected)
-        page_rowids: list[int] = []
-        seen = 0
-        for rowid in order:
-            if rowid in members:
-                if seen >= offset:
-                    page_rowids.append(rowid)
-                    if len(page_rowids) == request.per_page:
-                        break
-                seen += 1
-        scores = dict(ranked_rows) if ranked_rows else {}
+        scores: dict[int, float] = {}
+        if positive_fts and request.sort == "relevance":
+            narrowed = len(matched_rows) != total
+            within = [r for r in matched_rows if r in members] if narrowed else None
+            ranked = self._ranked_page(positive_fts, within, offset, request.per_page) if total > offset else []
+            page_rowids = [rowid for rowid, _ in ranked]
+            scores = dict(ranked)
+        else:
+            page_rowids = []
+            seen = 0
+            for rowid in bits.by_date:
+                if rowid in members:
+                    if seen >= offset:
+                        page_rowids.append(rowid)
+                        if len(page_rowids) == request.per_page:
+                            break
+                    seen += 1
         hits = self._hits(page_rowids, positive_fts, scores)
         return SearchResponse(total=total, page=request.page, per_page=request.per_page, hits=hits, facets=facets)
 
