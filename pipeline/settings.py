@@ -10,20 +10,17 @@ from typing import Mapping
 # Each setting: environment variable, default, and what it is for. README.md documents the same table.
 DOCUMENTED = {
     "data_dir": ("COI_DATA_DIR", "./data", "where the store (SQLite), the archive and the SQLite search index live"),
-    "search_backend": ("COI_SEARCH_BACKEND", "sqlite", "sqlite (embedded) or elasticsearch"),
-    "elasticsearch_url": ("COI_ELASTICSEARCH_URL", "http://127.0.0.1:9200", "Elasticsearch node for the elasticsearch backend"),
-    "smtp_url": ("COI_SMTP_URL", "smtp://127.0.0.1:8025", "mail server for digests"),
+    "search_backend": ("COI_SEARCH_BACKEND", "sqlite", "search backend: sqlite (embedded, zero set-up)"),
     "contact": ("COI_CONTACT", "coi-pipeline@example.org", "contact address sent in the crawler's User-Agent"),
     "mirror_url": ("COI_MIRROR_URL", "", "if set, every spider crawls this offline mirror instead of the live site"),
-    "reliefweb_appname": ("COI_RELIEFWEB_APPNAME", "", "pre-approved ReliefWeb API appname"),
     "max_body_bytes": ("COI_MAX_BODY_BYTES", "52428800", "largest body we fetch, store or parse (bytes)"),
     "max_pdf_pages": ("COI_MAX_PDF_PAGES", "1500", "PDFs with more pages are refused"),
     "extract_timeout": ("COI_EXTRACT_TIMEOUT", "300", "seconds allowed to extract one document"),
     "ocr_languages": ("COI_OCR_LANGUAGES", "eng+ara", "Tesseract languages for pages without a text layer"),
     "ocr_timeout": ("COI_OCR_TIMEOUT", "120", "seconds allowed to OCR one page"),
-    "timezone": ("COI_TIMEZONE", "Europe/Amsterdam", "timezone for digests and schedules"),
 }
 
+BACKENDS = ("sqlite",)
 _INT_FIELDS = {"max_body_bytes", "max_pdf_pages", "extract_timeout", "ocr_timeout"}
 
 
@@ -31,17 +28,13 @@ _INT_FIELDS = {"max_body_bytes", "max_pdf_pages", "extract_timeout", "ocr_timeou
 class Settings:
     data_dir: Path = Path("./data")
     search_backend: str = "sqlite"
-    elasticsearch_url: str = "http://127.0.0.1:9200"
-    smtp_url: str = "smtp://127.0.0.1:8025"
     contact: str = "coi-pipeline@example.org"
     mirror_url: str = ""
-    reliefweb_appname: str = ""
     max_body_bytes: int = 50 * 1024 * 1024
     max_pdf_pages: int = 1500
     extract_timeout: int = 300
     ocr_languages: str = "eng+ara"
     ocr_timeout: int = 120
-    timezone: str = "Europe/Amsterdam"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -59,8 +52,8 @@ class Settings:
                 values[name] = Path(raw)
             else:
                 values[name] = raw
-        if values["search_backend"] not in ("sqlite", "elasticsearch"):
-            raise ValueError(f"COI_SEARCH_BACKEND must be sqlite or elasticsearch, not {values['search_backend']!r}")
+        if values["search_backend"] not in BACKENDS:
+            raise ValueError(f"COI_SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {values['search_backend']!r}")
         return cls(**values)
 
     def with_changes(self, **changes) -> "Settings":

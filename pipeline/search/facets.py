@@ -1,19 +1,18 @@
-"""The facets every backend offers (from facets.json) and the checks that turn a user's request into a valid one."""
+"""The facets every backend offers (index_config/facets.json) and the checks that turn a user's request into a valid one."""
 
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from dataclasses import replace
 from functools import lru_cache
-from pathlib import Path
 
 from ..taxonomy import Taxonomy, load_taxonomy
+from .config import load_index_config
 from .model import MAX_PER_PAGE, SORTS, SearchRequest
 from .query import parse_query
 
-_CONFIG = json.loads((Path(__file__).with_name("facets.json")).read_text(encoding="utf-8"))
+_CONFIG = load_index_config("facets")
 FACETS: list[dict] = _CONFIG["facets"]
 FACET_NAMES: tuple[str, ...] = tuple(f["name"] for f in FACETS)
 FACET_SIZE: int = _CONFIG["facet_size"]

@@ -13,6 +13,7 @@ from typing import Iterable
 from ..taxonomy import load_taxonomy
 from . import bitset
 from .backend import SearchBackend, SearchBackendError
+from .config import load_index_config
 from .facets import FACET_NAMES, FACET_SIZE, MULTI_VALUED, facet_label
 from .model import FacetValue, Hit, IndexDocument, SearchRequest, SearchResponse
 from .query import And, Not, Or, Phrase, QuerySyntaxError, Term, parse_query, split_negative
@@ -35,7 +36,7 @@ CREATE TABLE IF NOT EXISTS docs (
     facets TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS docs_published ON docs (published);
-CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5 (title, body, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5 (title, body, tokenize = '{tokenize}');
 CREATE TABLE IF NOT EXISTS doc_facets (
     facet TEXT NOT NULL, value TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (facet, value, doc)
 ) WITHOUT ROWID;
@@ -43,9 +44,10 @@ CREATE INDEX IF NOT EXISTS doc_facets_doc ON doc_facets (doc);
 """
 SINGLE_VALUED = ("source", "source_type", "doc_type", "language", "epoch")
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
-SNIPPET_TOKENS = 40
-PLAIN_SNIPPET_CHARS = 280
-BATCH = 500
+CONFIG = load_index_config("sqlite")
+SNIPPET_TOKENS = int(CONFIG["snippet_tokens"])
+PLAIN_SNIPPET_CHARS = int(CONFIG["plain_snippet_chars"])
+BATCH = int(CONFIG["batch_size"])
 
 
 def _fts_string(text: str) -> str:
@@ -125,7 +127,7 @@ class SQLiteBackend(SearchBackend):
         self.db.execute("PRAGMA busy_timeout = 120000")
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
-        self.db.executescript(SCHEMA)
+        self.db.executescript(SCHEMA.replace("{tokenize}", CONFIG["tokenize"].replace("'", "")))
         self._bits: _FacetBits | None = None
         self.taxonomy = load_taxonomy()
 
