@@ -230,10 +230,21 @@ def build_parser() -> argparse.ArgumentParser:
     bench_search.add_argument("--no-reference", action="store_true", help="skip the plain-SQL reference")
     bench_search.set_defaults(func=cmd_bench)
 
+    _register_tagging(commands)
+
     demo = commands.add_parser("demo", help="serve the offline mirror, crawl it, process, index, search")
     demo.add_argument("--data-dir", default="data/demo")
     demo.set_defaults(func=cmd_demo)
     return parser
+
+
+def _register_tagging(commands) -> None:
+    """The tagger's commands (tag-text, eval), once the tagging package is there."""
+    try:
+        from .tagging.commands import register
+    except ImportError:
+        return
+    register(commands)
 
 
 def main(argv: list[str] | None = None) -> int:

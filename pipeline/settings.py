@@ -13,6 +13,7 @@ DOCUMENTED = {
     "search_backend": ("COI_SEARCH_BACKEND", "sqlite", "search backend: sqlite (embedded, zero set-up)"),
     "contact": ("COI_CONTACT", "coi-pipeline@example.org", "contact address sent in the crawler's User-Agent"),
     "mirror_url": ("COI_MIRROR_URL", "", "if set, every spider crawls this offline mirror instead of the live site"),
+    "reliefweb_appname": ("COI_RELIEFWEB_APPNAME", "", "pre-approved ReliefWeb API appname; the ReliefWeb spider refuses to start without one"),
     "max_body_bytes": ("COI_MAX_BODY_BYTES", "52428800", "largest body we fetch, store or parse (bytes)"),
     "max_pdf_pages": ("COI_MAX_PDF_PAGES", "1500", "PDFs with more pages are refused"),
     "extract_timeout": ("COI_EXTRACT_TIMEOUT", "300", "seconds allowed to extract one document"),
@@ -30,6 +31,7 @@ class Settings:
     search_backend: str = "sqlite"
     contact: str = "coi-pipeline@example.org"
     mirror_url: str = ""
+    reliefweb_appname: str = ""
     max_body_bytes: int = 50 * 1024 * 1024
     max_pdf_pages: int = 1500
     extract_timeout: int = 300

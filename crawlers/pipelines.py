@@ -1,0 +1,68 @@
+"""The item pipeline that puts every fetched document into the store of record and counts what was new."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from pipeline.urls import InvalidURL
+
+from .items import ReportItem, fetched_report
+from .storage import crawler_store
+
+OUTCOMES = ("new_documents", "new_versions", "unchanged")
+
+
+class StorePipeline:
+    """store.ingest for each ReportItem; the source's description is upserted once per spider.
+
+    Counts go to the crawl stats as coi/new_documents, coi/new_versions and coi/unchanged; with
+    COI_PROGRESS on, a tqdm bar shows them as the crawl runs.
+    """
+
+    def __init__(self, crawler, store, progress: bool):
+        self.crawler = crawler
+        self.store = store
+        self.progress = progress
+        self.bar = None
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "StorePipeline":
+        store = crawler_store(crawler)
+        if store is None:
+            raise NotConfigured("COI_DATA_DIR is not set")
+        return cls(crawler, store, crawler.settings.getbool("COI_PROGRESS"))
+
+    def open_spider(self, spider=None) -> None:
+        spider = spider or self.crawler.spider
+        if hasattr(spider, "source_info"):
+            self.store.upsert_source(spider.source_info())
+        if self.progress:
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc=f"crawl {spider.name}", unit=" docs", dynamic_ncols=True)
+
+    def close_spider(self, spider=None) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, ReportItem):
+            return item
+        stats = self.crawler.stats
+        try:
+            result = self.store.ingest(fetched_report(item))
+        except (sqlite3.Error, OSError, InvalidURL, KeyError, TypeError) as error:
+            stats.inc_value("coi/errors")
+            self.store.record_error("fetch", f"could not store: {type(error).__name__}: {error}",
+                                    url=item.get("url"))
+            raise DropItem(f"could not store {item.get('url')}: {error}") from error
+        outcome = "new_documents" if result.new_document else "new_versions" if result.new_version else "unchanged"
+        stats.inc_value(f"coi/{outcome}")
+        if self.bar is not None:
+            self.bar.set_postfix({name.replace("_", " "): stats.get_value(f"coi/{name}", 0) for name in OUTCOMES},
+                                 refresh=False)
+            self.bar.update(1)
+        return item

@@ -1,0 +1,1 @@
+"""One spider per source; each module defines one SourceSpider subclass named for its source id."""
