@@ -7,6 +7,7 @@ from typing import Iterator
 
 from tqdm import tqdm
 
+from .dedup import canonical_of, copies_of
 from .search.backend import SearchBackend
 from .search.model import IndexDocument
 from .store import Store
@@ -20,6 +21,7 @@ class IndexStats:
     indexed: int = 0
     failed: int = 0
     skipped: int = 0
+    copies: int = 0  # copies of another document: kept out of the index, listed under their canonical one
     errors: list[str] = field(default_factory=list)
 
 
@@ -59,6 +61,7 @@ def index_document(store: Store, doc_id: str, sources: dict[str, dict], taxonomy
         first_seen=document["first_seen"],
         epoch=taxonomy.epoch_for(document["published"]) or "",
         facets={name: sorted(values) for name, values in facets.items() if values},
+        copies=copies_of(store, doc_id),
     )
 
 
@@ -73,7 +76,7 @@ def run_index(store: Store, backend: SearchBackend, rebuild: bool = False, progr
     sources = store.sources()
     stats = IndexStats()
     if rebuild:
-        doc_ids = store.extracted_documents()
+        doc_ids = [i for i in store.extracted_documents() if canonical_of(store, i) is None]
         documents = [d for d in (index_document(store, i, sources, taxonomy) for i in doc_ids) if d]
         backend.rebuild(documents)
         for document in documents:
@@ -83,8 +86,11 @@ def run_index(store: Store, backend: SearchBackend, rebuild: bool = False, progr
     doc_ids = store.pending("index", include_failed=True)
     with tqdm(total=len(doc_ids), desc="index", unit="doc", disable=not progress) as bar:
         for batch in _batches(doc_ids, BATCH):
-            documents = []
+            documents, copies = [], []
             for doc_id in batch:
+                if canonical_of(store, doc_id) is not None:
+                    copies.append(doc_id)
+                    continue
                 document = index_document(store, doc_id, sources, taxonomy)
                 if document is None:
                     stats.skipped += 1  # not extracted yet (or extraction failed): it stays pending
@@ -94,11 +100,16 @@ def run_index(store: Store, backend: SearchBackend, rebuild: bool = False, progr
                 for doc_id in backend.index(documents):
                     store.mark(doc_id, "index", "done")
                     stats.indexed += 1
+                if copies:
+                    backend.delete(copies)
+                    for doc_id in copies:
+                        store.mark(doc_id, "index", "done")
+                    stats.copies += len(copies)
             except Exception as error:  # the backend is down or refused the batch: record, keep the rest pending
                 message = f"{type(error).__name__}: {error}"
-                for document in documents:
-                    store.mark(document.doc_id, "index", "failed", message)
-                stats.failed += len(documents)
+                for doc_id in [d.doc_id for d in documents] + copies:
+                    store.mark(doc_id, "index", "failed", message)
+                stats.failed += len(documents) + len(copies)
                 stats.errors.append(message)
             bar.update(len(batch))
     return stats

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
+from .dedup import Deduplicator
 from .extract import ExtractionError, ExtractLimits, extract
 from .language import detect_language
 from .settings import Settings
@@ -16,6 +17,7 @@ from .store import Store
 class ProcessStats:
     extracted: int = 0
     failed: int = 0
+    copies: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -44,14 +46,18 @@ def extract_one(store: Store, doc_id: str, limits: ExtractLimits) -> str | None:
 
 
 def process_pending(store: Store, settings: Settings, retry_failed: bool = False, progress: bool = True) -> ProcessStats:
-    """Extract every document whose extraction is pending (and, with retry_failed, those that failed before)."""
+    """Extract every document whose extraction is pending (and, with retry_failed, those that failed before),
+    then file it with its near-duplicates."""
     limits = ExtractLimits.from_settings(settings)
     stats = ProcessStats()
     doc_ids = store.pending("extract", include_failed=retry_failed)
+    deduplicator = Deduplicator(store) if doc_ids else None
     for doc_id in tqdm(doc_ids, desc="extract", unit="doc", disable=not progress):
         error = extract_one(store, doc_id, limits)
         if error is None:
             stats.extracted += 1
+            if deduplicator.add(doc_id) is not None:
+                stats.copies += 1
         else:
             stats.failed += 1
             stats.errors.append(f"{doc_id}: {error}")

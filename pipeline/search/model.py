@@ -26,6 +26,7 @@ class IndexDocument:
     first_seen: str = ""
     epoch: str = ""
     facets: dict[str, list[str]] = field(default_factory=dict)  # governorate, district, group, threat, actor
+    copies: list[dict] = field(default_factory=list)  # the same report elsewhere: doc_id, url, source
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Hit:
     highlights: list[tuple[int, int]] = field(default_factory=list)
     title_highlights: list[tuple[int, int]] = field(default_factory=list)
     facets: dict[str, list[str]] = field(default_factory=dict)
+    copies: list[dict] = field(default_factory=list)
 
 
 @dataclass

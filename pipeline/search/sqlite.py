@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS docs (
     published TEXT,
     first_seen TEXT,
     epoch TEXT,
-    facets TEXT NOT NULL DEFAULT '{}'
+    facets TEXT NOT NULL DEFAULT '{}',
+    copies TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS docs_published ON docs (published);
 CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5 (title, body, tokenize = '{tokenize}');
@@ -185,9 +186,10 @@ class SQLiteBackend(SearchBackend):
             published = doc.published.isoformat() if isinstance(doc.published, date) else doc.published
             rowid = self.db.execute(
                 """INSERT INTO docs (doc_id, title, url, source, source_name, source_type, doc_type, language,
-                                     published, first_seen, epoch, facets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                     published, first_seen, epoch, facets, copies)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (doc.doc_id, doc.title, doc.url, doc.source, doc.source_name, doc.source_type, doc.doc_type,
-                 doc.language, published, doc.first_seen, doc.epoch, json.dumps(doc.facets)),
+                 doc.language, published, doc.first_seen, doc.epoch, json.dumps(doc.facets), json.dumps(doc.copies)),
             ).lastrowid
             self.db.execute("INSERT INTO docs_fts (rowid, title, body) VALUES (?, ?, ?)", (rowid, doc.title, doc.body))
             values = {(facet, getattr(doc, facet)) for facet in SINGLE_VALUED if getattr(doc, facet)}
@@ -375,7 +377,7 @@ class SQLiteBackend(SearchBackend):
                 doc_type=row["doc_type"] or "", language=row["language"] or "", published=row["published"],
                 epoch=row["epoch"] or "", score=-scores[rowid] if rowid in scores else None,
                 snippet=" ".join(snippet.split()), highlights=_respace(snippet, highlights),
-                title_highlights=title_highlights, facets=json.loads(row["facets"])))
+                title_highlights=title_highlights, facets=json.loads(row["facets"]), copies=json.loads(row["copies"])))
         return hits
 
     def _rows(self, sql: str, params) -> list[sqlite3.Row]:

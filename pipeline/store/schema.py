@@ -106,4 +106,23 @@ MIGRATIONS: list[str] = [
         message TEXT NOT NULL
     );
     """,
+    # 2: near-duplicate detection (MinHash signatures per version; duplicates point at their canonical document)
+    """
+    CREATE TABLE signatures (
+        version_id INTEGER PRIMARY KEY REFERENCES versions(id),
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        minhash BLOB NOT NULL,
+        words INTEGER NOT NULL,
+        language TEXT
+    );
+    CREATE INDEX signatures_document ON signatures(document_id);
+    CREATE TABLE duplicates (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id),
+        canonical_id TEXT NOT NULL REFERENCES documents(id),
+        similarity REAL NOT NULL,
+        evidence TEXT NOT NULL,
+        decided_at TEXT NOT NULL
+    );
+    CREATE INDEX duplicates_canonical ON duplicates(canonical_id);
+    """,
 ]
