@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
 from pipeline.urls import InvalidURL
@@ -26,18 +27,22 @@ class StorePipeline:
         self.store = store
         self.progress = progress
         self.bar = None
+        self.run_id: int | None = None
 
     @classmethod
     def from_crawler(cls, crawler) -> "StorePipeline":
         store = crawler_store(crawler)
         if store is None:
             raise NotConfigured("COI_DATA_DIR is not set")
-        return cls(crawler, store, crawler.settings.getbool("COI_PROGRESS"))
+        pipeline = cls(crawler, store, crawler.settings.getbool("COI_PROGRESS"))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     def open_spider(self, spider=None) -> None:
         spider = spider or self.crawler.spider
         if hasattr(spider, "source_info"):
             self.store.upsert_source(spider.source_info())
+        self.run_id = self.store.start_crawl_run(spider.name)
         if self.progress:
             from tqdm import tqdm
 
@@ -48,6 +53,13 @@ class StorePipeline:
             self.bar.close()
             self.bar = None
 
+    def spider_closed(self, spider, reason: str) -> None:
+        """Record the run against its source: when, why it ended, and what it stored."""
+        if self.run_id is not None:
+            stats = self.crawler.stats
+            counts = {name: stats.get_value(f"coi/{name}", 0) for name in (*OUTCOMES, "not_modified", "errors")}
+            self.store.finish_crawl_run(self.run_id, counts, reason)
+
     def process_item(self, item, spider=None):
         if not isinstance(item, ReportItem):
             return item
@@ -57,7 +69,7 @@ class StorePipeline:
         except (sqlite3.Error, OSError, InvalidURL, KeyError, TypeError) as error:
             stats.inc_value("coi/errors")
             self.store.record_error("fetch", f"could not store: {type(error).__name__}: {error}",
-                                    url=item.get("url"))
+                                    url=item.get("url"), source_id=item.get("source_id"))
             raise DropItem(f"could not store {item.get('url')}: {error}") from error
         outcome = "new_documents" if result.new_document else "new_versions" if result.new_version else "unchanged"
         stats.inc_value(f"coi/{outcome}")

@@ -29,6 +29,11 @@ def is_local_mirror(mirror_url: str) -> bool:
 
 def scrapy_settings(settings: Settings, *, progress: bool = False, log_level: str = "WARNING") -> ScrapySettings:
     """The Scrapy settings for a crawl into settings.data_dir, of the live sites or of settings.mirror_url."""
+    return ScrapySettings(scrapy_setting_values(settings, progress=progress, log_level=log_level))
+
+
+def scrapy_setting_values(settings: Settings, *, progress: bool = False, log_level: str = "WARNING") -> dict:
+    """The values behind scrapy_settings, as a plain dict (also Scrapy's project settings module)."""
     local = is_local_mirror(settings.mirror_url)
     values = {
         "BOT_NAME": "syria-coi",
@@ -65,4 +70,4 @@ def scrapy_settings(settings: Settings, *, progress: bool = False, log_level: st
         "COI_PROGRESS": progress,
         "COI_CONDITIONAL_REQUESTS": True,
     }
-    return ScrapySettings(values)
+    return values

@@ -151,6 +151,36 @@ def cmd_status(args) -> int:
     return EXIT_OK
 
 
+def cmd_sources(args) -> int:
+    from crawlers.sources import source_infos
+
+    from .store import Store
+
+    settings = _settings()
+    with Store(settings.data_dir) as store:
+        summary = store.source_summary()
+    rows = []
+    for info in source_infos():
+        stored = summary.get(info.id, {})
+        rows.append({**asdict(info), "languages": list(info.languages), "documents": stored.get("documents", 0),
+                     "errors": stored.get("errors", 0), "last_crawl": stored.get("last_crawl")})
+    if args.format == "json":
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        return EXIT_OK
+    for row in rows:
+        ground = {True: "does on-the-ground research", False: "no on-the-ground research", None: ""}[row["on_the_ground"]]
+        print(f"{row['id']}: {row['name']} ({row['organisation']}; {row['source_type']}; "
+              f"{', '.join(row['languages'])}) {ground}")
+        print(f"    {row['description']}")
+        print(f"    crawled via {row['crawl_method']} from {row['homepage']}")
+        run = row["last_crawl"]
+        last = (f"last crawl {run['started']} ({run['finish_reason'] or 'unfinished'}): {run['new_documents']} new, "
+                f"{run['new_versions']} changed, {run['not_modified']} unchanged (304), {run['errors']} errors"
+                if run else "never crawled")
+        print(f"    {row['documents']} documents, {row['errors']} errors recorded; {last}")
+    return EXIT_OK
+
+
 def cmd_bench(args) -> int:
     from .bench import run_search_bench
 
@@ -220,6 +250,10 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--errors", type=int, default=10, help="how many recent errors to show")
     status.add_argument("--format", choices=("text", "json"), default="text")
     status.set_defaults(func=cmd_status)
+
+    sources = commands.add_parser("sources", help="the sources we crawl, with their last crawl, counts and errors")
+    sources.add_argument("--format", choices=("text", "json"), default="text")
+    sources.set_defaults(func=cmd_sources)
 
     bench = commands.add_parser("bench", help="benchmarks")
     bench_kinds = bench.add_subparsers(dest="kind", required=True, parser_class=_Parser)

@@ -160,7 +160,7 @@ class SourceSpider(scrapy.Spider):
             stats.inc_value("coi/errors")
         self.logger.warning("could not fetch %s: %s", url, message)
         if self.store is not None:
-            self.store.record_error("fetch", message, url=url)
+            self.store.record_error("fetch", message, url=url, source_id=self.name)
 
 
 def _header(headers, name: bytes) -> str | None:

@@ -125,4 +125,22 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX duplicates_canonical ON duplicates(canonical_id);
     """,
+    # 3: errors and crawl runs recorded against their source
+    """
+    ALTER TABLE errors ADD COLUMN source_id TEXT;
+    CREATE INDEX errors_source ON errors(source_id);
+    CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY,
+        source_id TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT,
+        finish_reason TEXT,
+        new_documents INTEGER NOT NULL DEFAULT 0,
+        new_versions INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        not_modified INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX crawl_runs_source ON crawl_runs(source_id, started);
+    """,
 ]

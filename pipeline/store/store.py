@@ -189,15 +189,43 @@ class Store:
         with self.transaction() as db:
             self._set_stage(db, doc_id, stage, status, error, now)
             if status == "failed":
-                url = db.execute("SELECT url FROM documents WHERE id = ?", (doc_id,)).fetchone()
-                db.execute("INSERT INTO errors (at, stage, document_id, url, message) VALUES (?, ?, ?, ?, ?)",
-                           (now, stage, doc_id, url["url"] if url else None, error or "failed"))
+                row = db.execute("SELECT url, source_id FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                db.execute("INSERT INTO errors (at, stage, document_id, url, source_id, message) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", (now, stage, doc_id, row["url"] if row else None,
+                                                         row["source_id"] if row else None, error or "failed"))
 
-    def record_error(self, stage: str, message: str, url: str | None = None, doc_id: str | None = None) -> None:
+    def record_error(self, stage: str, message: str, url: str | None = None, doc_id: str | None = None,
+                     source_id: str | None = None) -> None:
         """Log an error that belongs to no stored document yet (a failed download, a bad listing)."""
         with self.transaction() as db:
-            db.execute("INSERT INTO errors (at, stage, document_id, url, message) VALUES (?, ?, ?, ?, ?)",
-                       (utcnow(), stage, doc_id, url, message))
+            db.execute("INSERT INTO errors (at, stage, document_id, url, source_id, message) VALUES (?, ?, ?, ?, ?, ?)",
+                       (utcnow(), stage, doc_id, url, source_id, message))
+
+    # -- crawl runs -------------------------------------------------------------------------------
+
+    def start_crawl_run(self, source_id: str) -> int:
+        with self.transaction() as db:
+            return db.execute("INSERT INTO crawl_runs (source_id, started) VALUES (?, ?)",
+                              (source_id, utcnow())).lastrowid
+
+    def finish_crawl_run(self, run_id: int, counts: dict[str, int], finish_reason: str | None) -> None:
+        names = ("new_documents", "new_versions", "unchanged", "not_modified", "errors")
+        with self.transaction() as db:
+            db.execute(f"UPDATE crawl_runs SET finished = ?, finish_reason = ?, "
+                       f"{', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+                       (utcnow(), finish_reason, *[int(counts.get(n, 0)) for n in names], run_id))
+
+    def source_summary(self) -> dict[str, dict]:
+        """Per source: its description, documents stored, errors recorded and its last crawl run."""
+        summary = {}
+        for source_id, source in self.sources().items():
+            documents = self.db.execute("SELECT count(*) FROM documents WHERE source_id = ?", (source_id,)).fetchone()[0]
+            errors = self.db.execute("SELECT count(*) FROM errors WHERE source_id = ?", (source_id,)).fetchone()[0]
+            run = self.db.execute("SELECT * FROM crawl_runs WHERE source_id = ? ORDER BY id DESC LIMIT 1",
+                                  (source_id,)).fetchone()
+            summary[source_id] = {**source, "documents": documents, "errors": errors,
+                                  "last_crawl": dict(run) if run else None}
+        return summary
 
     def pending(self, stage: str, include_failed: bool = False, limit: int | None = None) -> list[str]:
         statuses = ("pending", "failed") if include_failed else ("pending",)
