@@ -41,7 +41,8 @@ import datetime, json, sys
 from crawlers.run import crawl
 from pipeline.settings import Settings
 since = datetime.date.fromisoformat(sys.argv[1]) if sys.argv[1] else None
-print("STATS " + json.dumps(crawl(Settings.from_env(), since=since, progress=sys.argv[2] == "1")))
+print("STATS " + json.dumps(crawl(Settings.from_env(), sources=["hrw"], since=since,
+                                  progress=sys.argv[2] == "1")))
 """
 
 

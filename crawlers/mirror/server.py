@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from . import api
 from .pdfgen import text_pdf
 
 SITES_DIR = Path(__file__).parent / "sites"
@@ -177,8 +178,39 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
+    def do_POST(self) -> None:
+        if api.handles(urlsplit(self.path).path):
+            self._answer_api(send_body=True)
+            return
+        self._read_request_body()
+        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", {"Allow": "GET, HEAD"}, send_body=False)
+
+    # -- API stand-ins (crawlers/mirror/api.py): JSON answers computed per request, no ETag -------------
+
+    def _read_request_body(self) -> bytes:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        if length > api.MAX_REQUEST_BYTES:  # left unread, the rest would be taken for the next request
+            self.close_connection = True
+        return self.rfile.read(min(length, api.MAX_REQUEST_BYTES + 1)) if length > 0 else b""
+
+    def _answer_api(self, send_body: bool) -> None:
+        parts = urlsplit(self.path)
+        try:
+            reply = api.answer(self.server.tree.root, self.command, parts.path, parts.query, self._read_request_body())
+        except (OSError, ValueError, KeyError, TypeError):  # e.g. a malformed record in the site tree
+            logger.exception("cannot answer %s", self.path)
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR, b"", {}, send_body)
+            return
+        self._send(HTTPStatus(reply.status), reply.body, {"Content-Type": reply.content_type}, send_body)
+
     def _answer(self, send_body: bool) -> None:
         parts = urlsplit(self.path)
+        if api.handles(parts.path):
+            self._answer_api(send_body)
+            return
         if parts.path == "/" and not parts.query:
             resource: Resource | None = Resource(self._index_page(), CONTENT_TYPES[".html"], 0.0)
         else:

@@ -17,7 +17,7 @@ class ExtractLimits:
     tesseract: str = "tesseract"  # the binary, looked up on PATH unless a path is given
 
     @classmethod
-    def from_settings(cls, settings) -> "ExtractLimits":
+    def from_settings(cls, settings) -> ExtractLimits:
         return cls(
             max_body_bytes=settings.max_body_bytes,
             max_pages=settings.max_pdf_pages,

@@ -12,7 +12,8 @@ SEPARATOR = "\n\n"
 
 # Invisible characters that would split words for search and citation: controls, soft hyphens,
 # zero-width spaces, byte-order marks and bidi controls. ZWNJ and ZWJ stay: Persian and Kurdish spelling needs them.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufffe\uffff]")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069"
+                        "\ufeff\ufffe\uffff]")
 
 
 @dataclass

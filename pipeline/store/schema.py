@@ -143,4 +143,44 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX crawl_runs_source ON crawl_runs(source_id, started);
     """,
+    # 4: tagging: evidence columns on tags, one tagger run per document (version, epoch), and claims with their values
+    """
+    ALTER TABLE tags ADD COLUMN level TEXT;
+    ALTER TABLE tags ADD COLUMN sentence_start INTEGER;
+    ALTER TABLE tags ADD COLUMN sentence_end INTEGER;
+    ALTER TABLE tags ADD COLUMN epoch TEXT;
+    CREATE INDEX tags_value ON tags(kind, value);
+    CREATE TABLE tag_runs (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id),
+        version_id INTEGER REFERENCES versions(id),
+        tagger_version TEXT NOT NULL,
+        language TEXT,
+        epoch TEXT,
+        tags INTEGER NOT NULL,
+        claims INTEGER NOT NULL,
+        tagged_at TEXT NOT NULL
+    );
+    CREATE INDEX tag_runs_version ON tag_runs(tagger_version);
+    CREATE TABLE claims (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        version_id INTEGER REFERENCES versions(id),
+        level TEXT NOT NULL CHECK (level IN ('sentence', 'paragraph')),
+        page INTEGER,
+        paragraph INTEGER,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        epoch TEXT,
+        tagger_version TEXT NOT NULL
+    );
+    CREATE INDEX claims_document ON claims(document_id);
+    CREATE TABLE claim_values (
+        claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('region', 'governorate', 'district', 'group', 'threat', 'actor')),
+        value TEXT NOT NULL,
+        PRIMARY KEY (claim_id, kind, value)
+    ) WITHOUT ROWID;
+    CREATE INDEX claim_values_value ON claim_values(kind, value);
+    """,
 ]

@@ -1,0 +1,1 @@
+"""The tagger: regions, groups, threats and actors in report text, with passage-level evidence."""

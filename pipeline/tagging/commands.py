@@ -1,0 +1,118 @@
+"""The tagger's commands: `coi tag-text` (JSON Lines in, tags with evidence out), `coi eval`, `coi bench tag`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def _request(line: str) -> dict:
+    """One tag-text input line as a checked request; ValueError says what is wrong with it."""
+    try:
+        request = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON: {error.msg} at column {error.colno}") from None
+    if not isinstance(request, dict):
+        raise ValueError("a line must be a JSON object")
+    if not isinstance(request.get("id"), str) or not request["id"]:
+        raise ValueError('"id" must be a non-empty string')
+    if not isinstance(request.get("text"), str):
+        raise ValueError('"text" must be a string')
+    for key in ("language", "published"):
+        if request.get(key) is not None and not isinstance(request[key], str):
+            raise ValueError(f'"{key}" must be a string')
+    if request.get("published"):
+        try:
+            date.fromisoformat(request["published"])
+        except ValueError:
+            raise ValueError('"published" must be a date as YYYY-MM-DD') from None
+    return request
+
+
+def tag_lines(lines, out: IO[str]) -> int:
+    """Tag each JSON line, write one JSON line per input line; the exit code is 1 if any line failed."""
+    from ..language import detect_language
+    from .output import tagged_json
+    from .tagger import default_tagger
+
+    tagger = default_tagger()
+    failed = False
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            request = _request(line)
+            language = request.get("language") or detect_language(request["text"])[0] or "en"
+            tagged = tagger.tag_text(request["text"], language, request.get("published"))
+            result = tagged_json(request["id"], request["text"], tagged, tagger.version)
+        except ValueError as error:
+            result, failed = {"line": number, "error": str(error)}, True
+        except Exception as error:  # a bug on one line must not lose the others
+            result, failed = {"line": number, "error": f"{type(error).__name__}: {error}"}, True
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        out.flush()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_tag_text(args) -> int:
+    return tag_lines(sys.stdin, sys.stdout)
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import GOLD_PATH, evaluate, load_gold, report
+    from .tagger import default_tagger
+
+    result = evaluate(load_gold(Path(args.gold) if args.gold else GOLD_PATH), default_tagger())
+    print(report(result, None if args.misses < 0 else args.misses))
+    return EXIT_OK if result.meets_bar() or not args.check else EXIT_FAILED
+
+
+def cmd_bench_tag(args) -> int:
+    from .bench import run_tag_bench
+
+    run_tag_bench(words=args.words, language=args.language, processes=args.processes)
+    return EXIT_OK
+
+
+def register(commands) -> None:
+    """Add tag-text, eval and `bench tag` to the coi command line (commands: the top-level subparsers)."""
+    tag_text = commands.add_parser(
+        "tag-text", help="tag JSON Lines from stdin: regions, groups, threats, actors with evidence",
+        description='Each input line: {"id": str, "text": str, "language": optional, "published": optional '
+                    'YYYY-MM-DD}. Each output line: the tags, claims and evidence, or {"line": N, "error": ...}.')
+    tag_text.set_defaults(func=cmd_tag_text)
+
+    evaluate = commands.add_parser("eval", help="score the tagger on the gold development set")
+    evaluate.add_argument("--gold", help="gold JSON Lines (default: tests/fixtures/gold/dev.jsonl)")
+    evaluate.add_argument("--misses", type=int, default=-1, help="how many misses to list (default: all)")
+    evaluate.add_argument("--check", action="store_true", help="exit 1 if a facet is below the bar")
+    evaluate.set_defaults(func=cmd_eval)
+
+    bench = commands.choices.get("bench")
+    kinds = next((a for a in getattr(bench, "_actions", []) if isinstance(a, argparse._SubParsersAction)), None)
+    if kinds is not None and "tag" not in kinds.choices:
+        add_bench_parser(kinds)
+
+
+def add_bench_parser(kinds) -> None:
+    bench_tag = kinds.add_parser("tag", help="tagging speed next to the spaCy tokenizer, memory, two processes")
+    bench_tag.add_argument("--words", type=int, default=300_000, help="size of the English test text")
+    bench_tag.add_argument("--language", default="en")
+    bench_tag.add_argument("--processes", type=int, default=2)
+    bench_tag.set_defaults(func=cmd_bench_tag)
+
+
+def main_for_tests(argv: list[str]) -> int:
+    """Run the tagger's commands without the rest of the coi command line."""
+    parser = argparse.ArgumentParser(prog="coi")
+    commands = parser.add_subparsers(dest="command", required=True)
+    register(commands)
+    add_bench_parser(commands.add_parser("bench").add_subparsers(dest="kind", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,131 @@
+"""The tagger's spaCy pieces, registered as factories with typed configuration (see config.cfg)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable, Optional
+
+from pydantic import PositiveInt
+from spacy.attrs import NORM
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+
+from .mentions import MentionMatcher, cached_lexicon, lexicon_language
+from .normalize import norm
+from .rules import apply_context, apply_dating, apply_negation, assign_sentences
+
+# Hyphens and apostrophes inside words are split off in every language, so "Aleppo-based", "ar-Raqqa" and
+# "Aleppo's" meet the lexicon as separate tokens whatever the language's own tokenizer does with them.
+_HYPHEN_INFIX = r"(?<=[\w'’])[-‐‑–](?=[\w])"
+_POSSESSIVE_SUFFIXES = (r"(?<=\w)['’][sS]$", r"(?<=\w)['’]$")
+
+
+@registry.tokenizers("coi.tokenizer.v1")
+def create_tokenizer(split_hyphens: bool = True, split_possessives: bool = True) -> Callable[[Language], Tokenizer]:
+    """The language's own tokenizer, with hyphens between letters and possessive 's split off."""
+
+    def make_tokenizer(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        infixes = list(defaults.infixes or []) + ([_HYPHEN_INFIX] if split_hyphens else [])
+        suffixes = list(defaults.suffixes or []) + (list(_POSSESSIVE_SUFFIXES) if split_possessives else [])
+        prefixes = defaults.prefixes or []
+        return Tokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex(prefixes).search if prefixes else None,
+            suffix_search=compile_suffix_regex(suffixes).search if suffixes else None,
+            infix_finditer=compile_infix_regex(infixes).finditer if infixes else None,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
+
+    return make_tokenizer
+
+
+@Language.factory("coi_normalizer", default_config={"fold_arabic": True})
+def create_normalizer(nlp: Language, name: str, fold_arabic: bool) -> Callable[[Doc], Doc]:
+    """Sets every word type's NORM once (case, accents, apostrophes, Arabic spelling variants); the matchers
+    compare NORMs, so this costs nothing per token."""
+    getter = norm if fold_arabic else (lambda text: text.casefold())
+    nlp.vocab.lex_attr_getters[NORM] = getter
+    for lexeme in nlp.vocab:
+        lexeme.norm_ = getter(lexeme.orth_)
+
+    def normalizer(doc: Doc) -> Doc:
+        return doc
+
+    return normalizer
+
+
+@Language.factory("coi_mentions", default_config={"lexicon_dir": None, "gazetteer": True, "arabic_names": None})
+def create_mentions(nlp: Language, name: str, lexicon_dir: Optional[str], gazetteer: bool,
+                    arabic_names: Optional[bool]) -> MentionMatcher:
+    """Region, group, threat and actor phrases from the lexicons and the gazetteer."""
+    return MentionMatcher(nlp, name, lexicon_dir, gazetteer, arabic_names)
+
+
+class ContextRules:
+    def __init__(self, nlp: Language, lexicon_dir: Optional[str], metonymy: bool, person_names: bool,
+                 affiliation: bool, deaths_by_attack: bool):
+        self.words = cached_lexicon(lexicon_language(nlp), lexicon_dir).words
+        self.options = dict(metonymy=metonymy, person_names=person_names, affiliation=affiliation,
+                            deaths_by_attack=deaths_by_attack)
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.coi_mentions:
+            assign_sentences(doc)
+            apply_context(doc, self.words, **self.options)
+        return doc
+
+
+@Language.factory("coi_context", default_config={"lexicon_dir": None, "metonymy": True, "person_names": True,
+                                                 "affiliation": True, "deaths_by_attack": True})
+def create_context(nlp: Language, name: str, lexicon_dir: Optional[str], metonymy: bool, person_names: bool,
+                   affiliation: bool, deaths_by_attack: bool) -> ContextRules:
+    """Sentences for the evidence, then the disambiguation rules: "Aleppo-based", "the Damascus government",
+    place names that are people's names, "gunmen affiliated with ...", deaths counted under an attack."""
+    return ContextRules(nlp, lexicon_dir, metonymy, person_names, affiliation, deaths_by_attack)
+
+
+class NegationRule:
+    def __init__(self, nlp: Language, lexicon_dir: Optional[str], max_gap: int):
+        lexicon = cached_lexicon(lexicon_language(nlp), lexicon_dir)
+        self.bridge = lexicon.word_set("words:negation_bridge") | {",", "،"}
+        self.never = {v.replace(" ", "_") for v in lexicon.word_set("words:never_negated")}
+        self.max_gap = max_gap
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.coi_mentions:
+            apply_negation(doc, self.bridge, self.max_gap, self.never)
+        return doc
+
+
+@Language.factory("coi_negation", default_config={"lexicon_dir": None, "max_gap": 6})
+def create_negation(nlp: Language, name: str, lexicon_dir: Optional[str], max_gap: PositiveInt) -> NegationRule:
+    """Acts under a negation ("no reports of arrests", "denied torturing") are marked negated."""
+    if max_gap < 1:
+        raise ValueError(f"coi_negation: max_gap must be at least 1, not {max_gap}")
+    return NegationRule(nlp, lexicon_dir, max_gap)
+
+
+class DatingRule:
+    def __init__(self, turning_point: date, before: str, after: str):
+        self.turning_point = turning_point
+        self.epochs = (before, after)
+
+    def __call__(self, doc: Doc) -> Doc:
+        apply_dating(doc, self.turning_point, self.epochs)
+        return doc
+
+
+@Language.factory("coi_dating", default_config={"turning_point": "2024-12-08", "before": "assad_era",
+                                                "after": "transition"})
+def create_dating(nlp: Language, name: str, turning_point: str, before: str, after: str) -> DatingRule:
+    """Date-dependent actors and epochs: the sentence's own dates or era phrases first, then the document's date."""
+    try:
+        day = date.fromisoformat(turning_point)
+    except ValueError:
+        raise ValueError(f"coi_dating: turning_point must be a date as YYYY-MM-DD, not {turning_point!r}") from None
+    return DatingRule(day, before, after)

@@ -1,0 +1,84 @@
+"""Explicit dates in a sentence (English, Dutch, French, German, Arabic), read to place it before or after a turning point."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MONTHS = {
+    1: "january|januari|janvier|januar|jänner|يناير|كانون الثاني",
+    2: "february|februari|février|fevrier|februar|فبراير|شباط",
+    3: "march|maart|mars|märz|marz|مارس|آذار|اذار",
+    4: "april|avril|أبريل|ابريل|نيسان",
+    5: "may|mei|mai|مايو|أيار|ايار",
+    6: "june|juni|juin|يونيو|حزيران",
+    7: "july|juli|juillet|يوليو|تموز",
+    8: "august|augustus|août|aout|أغسطس|اغسطس|آب",
+    9: "september|septembre|سبتمبر|أيلول|ايلول",
+    10: "october|oktober|octobre|أكتوبر|اكتوبر|تشرين الأول",
+    11: "november|novembre|نوفمبر|تشرين الثاني",
+    12: "december|décembre|decembre|dezember|ديسمبر|كانون الأول",
+}
+_MONTH_OF = {name: number for number, names in MONTHS.items() for name in names.split("|")}
+_MONTH = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+({_MONTH})\s*,?\s+((?:19|20)\d\d)\b", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+((?:19|20)\d\d)\b", re.I)
+_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])")
+
+
+def parse_iso(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def sides(text: str, turning_point: date) -> set[str]:
+    """'before' and/or 'after' for each explicit date in text; a date that cannot be placed adds nothing."""
+    found: set[str] = set()
+    taken: list[tuple[int, int]] = []
+
+    def place(start: int, end: int, day: date | None, earliest: date | None = None, latest: date | None = None):
+        taken.append((start, end))
+        if day is not None:
+            earliest = latest = day
+        if latest is not None and latest < turning_point:
+            found.add("before")
+        elif earliest is not None and earliest >= turning_point:
+            found.add("after")
+
+    lowered = text.lower()
+    for match in _DAY_MONTH_YEAR.finditer(lowered):
+        place(*match.span(), _safe_date(int(match.group(3)), _MONTH_OF[match.group(2)], int(match.group(1))))
+    for match in _MONTH_DAY_YEAR.finditer(lowered):
+        place(*match.span(), _safe_date(int(match.group(3)), _MONTH_OF[match.group(1)], int(match.group(2))))
+    for match in _ISO.finditer(lowered):
+        place(*match.span(), _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+    for match in _MONTH_YEAR.finditer(lowered):
+        if _covered(match.span(), taken):
+            continue
+        year, month = int(match.group(2)), _MONTH_OF[match.group(1)]
+        first = _safe_date(year, month, 1)
+        last = _safe_date(year + (month == 12), month % 12 + 1, 1)
+        place(*match.span(), None, first, last and date.fromordinal(last.toordinal() - 1))
+    for match in _YEAR.finditer(lowered):
+        if _covered(match.span(), taken):
+            continue
+        year = int(match.group(1))
+        place(*match.span(), None, date(year, 1, 1), date(year, 12, 31))
+    return found
+
+
+def _covered(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in taken)
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

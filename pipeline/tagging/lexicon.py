@@ -1,0 +1,138 @@
+"""Read the per-language lexicon files: terms for groups, threats and actors, cue phrases and context word lists."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .normalize import is_arabic, norm
+
+DATA_DIR = Path(__file__).parent / "data"
+LEXICON_DIR = DATA_DIR / "lexicons"
+LANGUAGES = ("en", "ar", "nl", "fr", "de")
+FACETS = ("group", "threat", "actor")
+# Sections whose terms are phrases for the matcher; every other section is a list of single words.
+PHRASE_SECTIONS = (*FACETS, "cue")
+
+# Arabic attaches conjunctions and prepositions to the next word (و، ف، ب، ل، ك), and ل + ال is written لل.
+ARABIC_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "بال")
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+class LexiconError(ValueError):
+    """A lexicon or gazetteer file that cannot be read: the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One phrase the matcher looks for, and what it means."""
+
+    text: str
+    kind: str  # group, threat, actor, cue
+    value: str  # an id; for date-dependent actors "before>after"; for cues the cue name
+    case_sensitive: bool = False
+
+
+@dataclass
+class Lexicon:
+    terms: list[Term] = field(default_factory=list)
+    words: dict[str, set[str]] = field(default_factory=dict)  # section name -> normalised words
+
+    def extend(self, other: "Lexicon") -> None:
+        self.terms.extend(other.terms)
+        for name, words in other.words.items():
+            self.words.setdefault(name, set()).update(words)
+
+    def word_set(self, name: str) -> set[str]:
+        return self.words.get(name, set())
+
+
+def norm_phrase(text: str) -> str:
+    """A phrase's matching form: each word normalised, hyphens read as spaces."""
+    return " ".join(norm(text).replace("-", " ").split())
+
+
+def expand_braces(pattern: str) -> list[str]:
+    """'detain{,s,ed}' -> ['detain', 'detains', 'detained']; several groups multiply."""
+    parts = _BRACES.split(pattern)
+    literals, choices = parts[0::2], [p.split(",") for p in parts[1::2]]
+    out = []
+    for combo in itertools.product(*choices):
+        text = literals[0] + "".join(c + lit for c, lit in zip(combo, literals[1:]))
+        out.append(" ".join(text.split()))
+    return out
+
+
+def arabic_forms(term: str) -> list[str]:
+    """A term with the prefixes Arabic attaches to its first word (ل + ال becomes لل)."""
+    first, _, rest = term.partition(" ")
+    forms = []
+    for prefix in ARABIC_PREFIXES:
+        if prefix.endswith("ل") and first.startswith("ال"):
+            word = prefix + first[1:]  # لل / ولل / فلل
+        elif prefix == "بال" and first.startswith("ال"):
+            continue
+        else:
+            word = prefix + first
+        forms.append(f"{word} {rest}".strip())
+    return forms
+
+
+def arabic_endings(term: str) -> list[str]:
+    """The last word bare, with the accusative alif written without its tanwin, and with a pronoun suffix."""
+    head, _, last = term.rpartition(" ")
+    stem = last[:-1] + "ت" if last.endswith("ة") else last
+    endings = [last] + ([last + "ا"] if last[-1] not in "اةىيء" else []) + [stem + s for s in ("ه", "ها", "هم")]
+    return [f"{head} {ending}".strip() for ending in endings]
+
+
+def surface_forms(term: str) -> list[str]:
+    """The spellings one listed term is matched in: hyphens optional, Arabic prefixes attached."""
+    forms = [term]
+    if "-" in term:
+        forms.append(" ".join(term.replace("-", " ").split()))
+    if is_arabic(term):
+        forms = [f for form in forms for ending in arabic_endings(form) for f in arabic_forms(ending)]
+    return list(dict.fromkeys(forms))
+
+
+def parse_lexicon(path: Path) -> Lexicon:
+    lexicon = Lexicon()
+    section: tuple[str, str] | None = None
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
+        if not line:
+            continue
+        if line.startswith("["):
+            if not line.endswith("]") or ":" not in line:
+                raise LexiconError(f"{path.name}:{number}: a section is [kind:value], not {line!r}")
+            kind, value = (p.strip() for p in line[1:-1].split(":", 1))
+            section = (kind, value)
+            continue
+        if section is None:
+            raise LexiconError(f"{path.name}:{number}: a term before any [kind:value] section")
+        kind, value = section
+        for item in (i.strip() for i in line.split("|")):
+            if not item:
+                continue
+            case_sensitive = item.endswith("!case")
+            item = item.removesuffix("!case").strip()
+            if "{" in item and "}" not in item:
+                raise LexiconError(f"{path.name}:{number}: unclosed brace in {item!r}")
+            for text in expand_braces(item):
+                if kind in PHRASE_SECTIONS:
+                    lexicon.terms.append(Term(text, kind, value, case_sensitive))
+                else:
+                    lexicon.words.setdefault(f"{kind}:{value}", set()).add(norm_phrase(text))
+    return lexicon
+
+
+def load_lexicon(language: str, lexicon_dir: Path | None = None) -> Lexicon:
+    """The lexicon for one language: the language's own file plus the shared names (acronyms, organisations)."""
+    directory = lexicon_dir or LEXICON_DIR
+    lexicon = parse_lexicon(directory / "common.txt")
+    own = directory / f"{language}.txt"
+    lexicon.extend(parse_lexicon(own if own.exists() else directory / "en.txt"))
+    return lexicon

@@ -1,0 +1,157 @@
+"""The matcher component: every region, group, threat and actor term in a doc, and the cue phrases the rules read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .gazetteer import Gazetteer, load_gazetteer
+from .lexicon import Lexicon, load_lexicon, surface_forms
+from .normalize import is_arabic
+
+KINDS = ("region", "group", "threat", "actor")
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a matched phrase means: kind, value and the rules that still apply to it."""
+
+    kind: str  # region, group, threat, actor, cue
+    value: str | None  # id or p-code; "before>after" for date-dependent actors; None for an unresolved area
+    flag: str = ""  # generic ("gunmen", "killed"), country ("Turkey"), person (a place name that is also a name)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One tag candidate: a label on a token span, with character offsets into the doc text."""
+
+    kind: str
+    value: str | None
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    surface: str
+    flag: str = ""
+    negated: bool = False
+    dropped: str | None = None  # why a rule set it aside (kept for explanations, never tagged)
+    sentence: tuple[int, int] | None = None
+    epoch: str | None = None
+    labels: list = field(default_factory=list)
+
+
+def _ensure_extensions() -> None:
+    for name, default in (("coi_published", None), ("coi_mentions", None), ("coi_cues", None),
+                          ("coi_sentences", None), ("coi_epoch", None)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+
+
+@lru_cache(maxsize=16)
+def cached_lexicon(language: str, lexicon_dir: str | None) -> Lexicon:
+    return load_lexicon(language, Path(lexicon_dir) if lexicon_dir else None)
+
+
+def lexicon_language(nlp: Language) -> str:
+    return nlp.lang if nlp.lang in ("en", "ar", "nl", "fr", "de") else "en"
+
+
+class MentionMatcher:
+    """Finds lexicon and gazetteer phrases (on normalised tokens, or exactly as written for "!case" terms)."""
+
+    def __init__(self, nlp: Language, name: str, lexicon_dir: str | None, gazetteer: bool, arabic_names: bool | None):
+        _ensure_extensions()
+        self.name = name
+        self.lexicon = cached_lexicon(lexicon_language(nlp), lexicon_dir)
+        self.norm_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.orth_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.labels: dict[int, Label] = {}
+        with_arabic = nlp.lang in ("ar", "xx") if arabic_names is None else arabic_names
+        exact: dict[Label, set[str]] = {}
+        folded: dict[Label, set[str]] = {}
+        for term in self.lexicon.terms:
+            value, _, flag = term.value.partition("@")
+            label = Label(term.kind, value, flag)
+            target = exact if term.case_sensitive else folded
+            target.setdefault(label, set()).update(surface_forms(term.text) if not term.case_sensitive else [term.text])
+        if gazetteer:
+            self._add_places(load_gazetteer(), with_arabic, exact, folded)
+        for matcher, table in ((self.norm_matcher, folded), (self.orth_matcher, exact)):
+            for label, texts in table.items():
+                key = f"{label.kind}|{label.value}|{label.flag}"
+                self.labels[nlp.vocab.strings.add(key)] = label
+                matcher.add(key, list(nlp.tokenizer.pipe(sorted(texts))))
+
+    @staticmethod
+    def _add_places(gazetteer: Gazetteer, with_arabic: bool, exact: dict, folded: dict) -> None:
+        for name, place in gazetteer.places.items():
+            if is_arabic(name) and not with_arabic:
+                continue
+            values = place.pcodes or place.candidates or (None,)
+            for value in values:
+                label = Label("region", value, "person" if place.person_risk else "")
+                if place.case_sensitive:
+                    exact.setdefault(label, set()).update({name, name.upper()})
+                else:
+                    folded.setdefault(label, set()).update(surface_forms(name))
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.norm_matcher(doc)
+        if len(self.orth_matcher):
+            matches += self.orth_matcher(doc)
+        labels = self.labels
+        found: list[tuple[int, int, Label]] = [(start, end, labels[key]) for key, start, end in matches]
+        mentions, cues = resolve_overlaps(found)
+        result = []
+        text = doc.text if mentions else ""
+        for start, end, label in mentions:
+            if label.value == "none":
+                continue  # a phrase that only shields the words inside it ("the fall of the former government")
+            first, last = doc[start], doc[end - 1]
+            start_char, end_char = first.idx, last.idx + len(last)
+            result.append(Mention(label.kind, label.value, start, end, start_char, end_char,
+                                  text[start_char:end_char], label.flag))
+        doc._.coi_mentions = result
+        doc._.coi_cues = cues
+        return doc
+
+
+RIVALS = {"group": "actor", "actor": "group"}
+
+
+def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1] and inner != outer
+
+
+def resolve_overlaps(found: list[tuple[int, int, Label]]) -> tuple[list[tuple[int, int, Label]], list[tuple[int, int, str]]]:
+    """Keep the longest phrase of each kind (threats keep nested phrases with another meaning); a group phrase
+    drops an actor inside it and an actor phrase a group inside it ("Druze fighters"); cues inside a tag go."""
+    found.sort(key=lambda m: (m[0] - m[1], m[0]))
+    kept: list[tuple[int, int, Label]] = []
+    spans_by_kind: dict[str, list[tuple[int, int, str | None]]] = {}
+    for start, end, label in found:
+        if label.kind == "cue":
+            continue
+        same = spans_by_kind.setdefault(label.kind, [])
+        if label.kind == "threat":
+            if any(s <= start and end <= e and v == label.value for s, e, v in same):
+                continue
+        elif any(s < end and start < e and ((s, e) != (start, end) or v == label.value) for s, e, v in same):
+            continue
+        rival = RIVALS.get(label.kind)
+        if rival and any(_inside((start, end), (s, e)) for s, e, _ in spans_by_kind.get(rival, ())):
+            continue
+        same.append((start, end, label.value))
+        kept.append((start, end, label))
+    taken = [(s, e) for s, e, _ in kept]
+    # A negation cue inside a tag is part of it ("denied access to aid", "never seen again").
+    cues = [(start, end, label.value) for start, end, label in found if label.kind == "cue"
+            and (label.value != "negation" or not any(s < end and start < e for s, e in taken))]
+    kept.sort(key=lambda m: (m[0], m[1]))
+    cues.sort()
+    return kept, cues

@@ -1,0 +1,158 @@
+"""The rules that read a mention in its context: sentences, metonymy, person names, affiliation, negation, dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from spacy.tokens import Doc
+
+from .dates import parse_iso, sides
+from .mentions import Mention
+from .sentences import sentence_span, sentence_starts
+
+PUNCT_HYPHENS = {"-", "‐", "‑", "–"}
+COORDINATORS = {"or", "and", "nor", ",", "،", "و", "أو", "او", "of", "en", "noch", "ou", "et", "ni", "oder", "und", "noch"}
+
+
+def assign_sentences(doc: Doc) -> None:
+    """Give every mention the [start, end) character span of its sentence."""
+    mentions = doc._.coi_mentions or []
+    if not mentions:
+        doc._.coi_sentences = []
+        return
+    text = doc.text
+    starts = sentence_starts(text)
+    doc._.coi_sentences = starts
+    length = len(text)
+    for mention in mentions:
+        mention.sentence = sentence_span(starts, length, mention.start_char)
+
+
+def _norm(doc: Doc, index: int) -> str:
+    return doc[index].norm_ if 0 <= index < len(doc) else ""
+
+
+def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_names: bool,
+                  affiliation: bool, deaths_by_attack: bool) -> None:
+    """Set aside mentions whose context says they are something else."""
+    mentions = doc._.coi_mentions or []
+    metonymy_after = words.get("words:metonymy_after", set())
+    capital_after = words.get("words:capital_metonymy_after", set())
+    capital_before = words.get("words:capital_metonymy_before", set())
+    before_words = words.get("words:person_before", set()) | words.get("words:given_names", set())
+    after_words = words.get("words:person_after", set())
+    given_names = words.get("words:given_names", set())
+    affiliation_after = words.get("words:affiliation_after", set())
+    locative_before = words.get("words:locative_before", set())
+    attack_sentences = {m.sentence for m in mentions if m.kind == "threat"
+                        and m.value in ("indiscriminate_attack", "armed_clashes", "torture_ill_treatment")} \
+        if deaths_by_attack else set()
+    for mention in mentions:
+        if mention.kind == "region":
+            if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before):
+                mention.dropped = "metonymy"
+            elif person_names and _is_person(doc, mention, before_words, after_words, given_names):
+                mention.dropped = "person name"
+        elif mention.flag == "country":
+            previous = _norm(doc, mention.start - 1)
+            expelled = previous == "from" and _norm(doc, mention.start - 2).startswith(("deport", "expel", "return"))
+            if previous in locative_before and not expelled:
+                mention.dropped = "a country as a place"
+        elif mention.flag == "generic" and mention.kind == "actor" and affiliation:
+            following = _norm(doc, mention.end)
+            if following in affiliation_after or (following in PUNCT_HYPHENS and _norm(doc, mention.end + 1)
+                                                   in affiliation_after):
+                mention.dropped = "affiliation named"
+        elif mention.flag == "generic" and mention.kind == "threat" and mention.sentence in attack_sentences:
+            mention.dropped = "death in an attack or fighting"
+
+
+def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set[str],
+                 capital_before: set[str]) -> bool:
+    following = _norm(doc, mention.end)
+    if following in PUNCT_HYPHENS and _norm(doc, mention.end + 1) in after:
+        return True  # "Aleppo-based", "Damascus-appointed"
+    if mention.value and mention.value.startswith("SY01"):
+        if following in capital_after:
+            return True  # "the Damascus government"
+        previous = _norm(doc, mention.start - 1)
+        if previous in capital_before or (previous in {"de", "in", "van", "von", "of", "à", "a"}
+                                         and _norm(doc, mention.start - 2) in capital_before):
+            return True  # "حكومة دمشق", "de regering in Damascus"
+    return False
+
+
+def _is_person(doc: Doc, mention: Mention, before: set[str], after: set[str], given_names: set[str]) -> bool:
+    index = mention.start - 1
+    previous = _norm(doc, index)
+    if previous in before and (not doc[index].text[:1].islower() or mention.flag == "person"):
+        return True  # "Dr Jasim", "Ahmed Afrin", "named Afrin"
+    if not mention.flag == "person":
+        return False
+    following = _norm(doc, mention.end)
+    if following in given_names or following in after:
+        return True  # "Afrin Mohammed", "Jasim said"
+    if following in {"al", "el"} and _norm(doc, mention.end + 1) in PUNCT_HYPHENS:
+        return True  # "Jasim al-Hariri"
+    return following == "," and mention.end + 1 < len(doc) and doc[mention.end + 1].like_num  # "Jasim, 34,"
+
+
+def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = frozenset()) -> None:
+    """Mark a threat negated when a negation cue precedes it with only bridge words (or other tags) between."""
+    cues = [c for c in (doc._.coi_cues or []) if c[2] == "negation"]
+    if not cues:
+        return
+    mentions = [m for m in doc._.coi_mentions if m.dropped is None]
+    covered: set[int] = set()
+    for m in mentions:
+        # Other tags bridge ("denied that government forces tortured"); an act bridges only when a
+        # coordination follows it ("no reports of arrests or torture").
+        if m.kind != "threat" or _norm(doc, m.end) in COORDINATORS:
+            covered.update(range(m.start, m.end))
+    for mention in mentions:
+        if mention.kind != "threat" or mention.value in never:
+            continue  # "no passport", "no access to food" name the harm itself
+        for cue_start, cue_end, _ in cues:
+            if cue_end > mention.start or mention.start - cue_end > max_gap:
+                continue
+            if doc[cue_start].idx < mention.sentence[0]:
+                continue
+            if all(i in covered or doc[i].norm_ in bridge for i in range(cue_end, mention.start)):
+                mention.negated = True
+                break
+
+
+def sentence_sides(doc: Doc, turning_point: date) -> dict[tuple[int, int], str]:
+    """The side of the turning point each tagged sentence speaks of, where the sentence says so itself."""
+    found: dict[tuple[int, int], set[str]] = {}
+    era = {"era_before": "before", "era_after": "after"}
+    text = doc.text
+    for cue_start, _, name in doc._.coi_cues or []:
+        if name in era:
+            span = sentence_span(doc._.coi_sentences or [0], len(text), doc[cue_start].idx)
+            found.setdefault(span, set()).add(era[name])
+    for span in {m.sentence for m in doc._.coi_mentions or []}:
+        if span not in found:
+            found[span] = sides(text[span[0]:span[1]], turning_point)
+    return {span: next(iter(s)) for span, s in found.items() if len(s) == 1}
+
+
+def apply_dating(doc: Doc, turning_point: date, epochs: tuple[str, str]) -> None:
+    """Resolve date-dependent actors ("government forces") and give every mention its epoch."""
+    mentions = doc._.coi_mentions or []
+    if not mentions:
+        return
+    published = parse_iso(doc._.coi_published)
+    by_sentence = sentence_sides(doc, turning_point)
+    if published is not None:
+        document_side = "before" if published < turning_point else "after"
+    else:
+        counts = list(by_sentence.values())
+        document_side = "after" if counts.count("after") > counts.count("before") else "before"
+    doc._.coi_epoch = epochs[0] if document_side == "before" else epochs[1] if published else None
+    for mention in mentions:
+        side = by_sentence.get(mention.sentence, document_side)
+        mention.epoch = epochs[0] if side == "before" else epochs[1]
+        if mention.value and ">" in mention.value:
+            before, after = mention.value.split(">", 1)
+            mention.value = before if side == "before" else after

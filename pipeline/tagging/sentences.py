@@ -1,0 +1,41 @@
+"""Cheap sentence boundaries from the text alone (punctuation and line breaks), computed only for docs with tags."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+# A sentence ends at . ! ? ؟ (and closing quotes or brackets) before whitespace and a capital, digit, quote or
+# Arabic letter; a line break always ends one.
+_END = re.compile(r"[.!?؟…]+[\"'”’»)\]]*\s+(?=[\"“‘«(\[]*[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ\u0600-\u06FF])|\n+\s*")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Nr|Gen|Col|Lt|Capt|Maj|Brig|Sgt|Prof|approx|e\.g|i\.e|etc|cf|vol|para|paras|art|Art|"
+    r"pp?|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.N|U\.S|U\.K|bzw|z\.B|vgl|ca|Nr|resp|blz|o\.a|d\.w\.z|"
+    r"Mme|Mlle|M)|\b[A-Z])\.$")
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Character offsets where sentences start (the first is 0)."""
+    starts = [0]
+    for match in _END.finditer(text):
+        if match.group(0)[0] != "\n" and _ABBREVIATION.search(text, max(0, match.start() - 12), match.start() + 1):
+            continue
+        starts.append(match.end())
+    return starts
+
+
+def sentence_span(starts: list[int], text_length: int, char: int) -> tuple[int, int]:
+    """[start, end) of the sentence holding the character at char, trailing whitespace excluded."""
+    index = bisect.bisect_right(starts, char) - 1
+    start = starts[index]
+    end = starts[index + 1] if index + 1 < len(starts) else text_length
+    return start, end
+
+
+def sentence_text(text: str, span: tuple[int, int]) -> tuple[str, int, int]:
+    """The sentence text without surrounding whitespace, and its exact offsets."""
+    start, end = span
+    raw = text[start:end]
+    stripped = raw.strip()
+    offset = start + (len(raw) - len(raw.lstrip()))
+    return stripped, offset, offset + len(stripped)

@@ -1,0 +1,173 @@
+"""The tagger: build the pipeline for a language and turn a text (or a stored extraction) into tags with evidence."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from ..store.records import Passage
+from ..taxonomy import load_taxonomy
+from . import components  # noqa: F401  (registers the factories)
+from .gazetteer import Gazetteer, load_gazetteer
+from .mentions import Mention
+from .sentences import sentence_text
+
+PACKAGE_DIR = Path(__file__).parent
+CONFIG_PATH = PACKAGE_DIR / "config.cfg"
+CODE_VERSION = "1.0"
+SUPPORTED = ("en", "ar", "nl", "fr", "de")
+CHUNK_CHARS = 50_000  # passages are tagged in runs of about this size: cheap per doc, bounded memory
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _data_files() -> list[Path]:
+    files = [CONFIG_PATH, PACKAGE_DIR.parent / "taxonomy" / "syria_admin.csv",
+             PACKAGE_DIR.parent / "taxonomy" / "taxonomy.json"]
+    files += sorted((PACKAGE_DIR / "data").rglob("*.*"))
+    files += sorted(PACKAGE_DIR.glob("*.py"))
+    return files
+
+
+@lru_cache(maxsize=1)
+def tagger_version() -> str:
+    """The code version plus a digest of the rules, lexicons and gazetteer: any change to them re-tags."""
+    digest = hashlib.sha256()
+    for path in _data_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"{CODE_VERSION}+{digest.hexdigest()[:12]}"
+
+
+def pipeline_language(language: str | None) -> str:
+    return language if language in SUPPORTED else "xx"
+
+
+def build_pipeline(language: str, config_path: Path = CONFIG_PATH, overrides: dict | None = None) -> Language:
+    """The tagging pipeline for one language, assembled from the config file."""
+    transition = load_taxonomy().entries["epoch"]["transition"]["from"]
+    config = spacy.util.load_config(config_path, overrides={
+        "nlp.lang": pipeline_language(language), "components.coi_dating.turning_point": transition,
+        **(overrides or {})})
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.max_length = max(nlp.max_length, 4 * CHUNK_CHARS)
+    return nlp
+
+
+@dataclass
+class Evidence:
+    """One mention in the document's text, ready to store or print."""
+
+    kind: str
+    value: str | None
+    surface: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    page: int | None
+    paragraph: int | None
+    passage: int | None
+    negated: bool
+    epoch: str | None
+    dropped: str | None = None
+
+
+@dataclass
+class TaggedText:
+    """The tagger's reading of one text: its epoch and every mention with evidence."""
+
+    language: str | None
+    epoch: str | None
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def tags(self, kind: str, include_negated: bool = False) -> list[Evidence]:
+        return [e for e in self.evidence if e.kind == kind and e.value and e.dropped is None
+                and (include_negated or not e.negated)]
+
+    def values(self, kind: str) -> list[str]:
+        return list(dict.fromkeys(e.value for e in self.tags(kind)))
+
+
+class Tagger:
+    """Builds one pipeline per language on first use and keeps it."""
+
+    def __init__(self, config_path: Path = CONFIG_PATH, overrides: dict | None = None):
+        self.config_path = config_path
+        self.overrides = overrides
+        self.version = tagger_version()
+        self.gazetteer: Gazetteer = load_gazetteer()
+        self._pipelines: dict[str, Language] = {}
+
+    def nlp(self, language: str | None) -> Language:
+        key = pipeline_language(language)
+        if key not in self._pipelines:
+            self._pipelines[key] = build_pipeline(key, self.config_path, self.overrides)
+        return self._pipelines[key]
+
+    def tag_text(self, text: str, language: str | None = None, published: str | None = None) -> TaggedText:
+        """Tag a plain text; paragraphs are the blocks between blank lines, numbered from 1."""
+        passages, start, idx = [], 0, 0
+        for match in list(_PARAGRAPH_BREAK.finditer(text)) + [None]:
+            end = match.start() if match else len(text)
+            if text[start:end].strip():
+                passages.append(Passage(idx=idx, paragraph=idx + 1, start=start, end=end))
+                idx += 1
+            start = match.end() if match else end
+        return self.tag_passages(text, passages, language, published)
+
+    def tag_passages(self, text: str, passages: list[Passage], language: str | None = None,
+                     published: str | None = None) -> TaggedText:
+        """Tag the passages of a stored text; offsets are into text, pages and paragraphs from the passages."""
+        nlp = self.nlp(language)
+        result = TaggedText(language=language, epoch=load_taxonomy().epoch_for(published))
+        document_epochs: list[str] = []
+        for chunk in _chunks(passages):
+            offset = chunk[0].start
+            doc = nlp.make_doc(text[offset:chunk[-1].end])
+            doc._.coi_published = published
+            for _, component in nlp.pipeline:
+                doc = component(doc)
+            if doc._.coi_epoch:
+                document_epochs.append(doc._.coi_epoch)
+            for mention in doc._.coi_mentions or ():
+                result.evidence.append(self._evidence(text, offset, chunk, mention))
+        if result.epoch is None and document_epochs:
+            result.epoch = max(set(document_epochs), key=document_epochs.count)
+        return result
+
+    @staticmethod
+    def _evidence(text: str, offset: int, chunk: list[Passage], mention: Mention) -> Evidence:
+        start, end = offset + mention.start_char, offset + mention.end_char
+        passage = next((p for p in chunk if p.start <= start < p.end), chunk[-1])
+        sentence_start, sentence_end = (offset + mention.sentence[0], offset + mention.sentence[1]) \
+            if mention.sentence else (passage.start, passage.end)
+        sentence_start, sentence_end = max(sentence_start, passage.start), min(sentence_end, passage.end)
+        sentence, sentence_start, sentence_end = sentence_text(text, (sentence_start, sentence_end))
+        return Evidence(mention.kind, mention.value, mention.surface, start, end, sentence, sentence_start,
+                        sentence_end, passage.page, passage.paragraph, passage.idx, mention.negated, mention.epoch,
+                        mention.dropped)
+
+
+def _chunks(passages: list[Passage]) -> list[list[Passage]]:
+    chunks: list[list[Passage]] = []
+    current: list[Passage] = []
+    for passage in sorted(passages, key=lambda p: p.start):
+        if current and passage.end - current[0].start > CHUNK_CHARS:
+            chunks.append(current)
+            current = []
+        current.append(passage)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> Tagger:
+    return Tagger()

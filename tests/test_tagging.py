@@ -1,0 +1,293 @@
+"""The tagger as users meet it: facets and evidence per passage, the rules that keep tags honest, claims, the CLI."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+from confection import ConfigValidationError
+
+from pipeline.store import Extraction, FetchedReport, Passage, Store
+from pipeline.tagging import components  # noqa: F401  (registers the factories)
+from pipeline.tagging.claims import build_claims, claims_for, run_summary
+from pipeline.tagging.evaluate import BAR, evaluate, load_gold
+from pipeline.tagging.gazetteer import REFERENCE, load_gazetteer
+from pipeline.tagging.stage import tag_pending
+from pipeline.tagging.tagger import Tagger, default_tagger
+
+ROOT = Path(__file__).parents[1]
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return default_tagger()
+
+
+def tags(tagger, text, language="en", published="2023-06-01"):
+    tagged = tagger.tag_text(text, language, published)
+    return {kind: set(tagged.values(kind)) for kind in ("region", "group", "threat", "actor")}, tagged
+
+
+# -- factories ---------------------------------------------------------------------------------------------
+
+
+def test_components_are_factories_with_typed_config():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("coi_normalizer")
+    nlp.add_pipe("coi_mentions", config={"gazetteer": True})
+    nlp.add_pipe("coi_context")
+    nlp.add_pipe("coi_negation", config={"max_gap": 4})
+    nlp.add_pipe("coi_dating", config={"turning_point": "2024-12-08"})
+    doc = nlp("Government forces arrested Kurdish activists in Aleppo in 2023.")
+    found = {(m.kind, m.value) for m in doc._.coi_mentions if m.dropped is None}
+    assert {("region", "SY02"), ("group", "kurds"), ("threat", "arbitrary_detention"),
+            ("actor", "former_government_forces")} <= found
+
+
+@pytest.mark.parametrize("name, config", [("coi_negation", {"max_gap": 0}), ("coi_negation", {"max_gap": "far"}),
+                                          ("coi_mentions", {"gazetteer": "perhaps"}),
+                                          ("coi_context", {"metonymy": "sometimes"})])
+def test_invalid_config_is_refused(name, config):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("coi_normalizer")
+    with pytest.raises((ConfigValidationError, ValueError)):
+        nlp.add_pipe(name, config=config)
+
+
+def test_invalid_turning_point_is_refused():
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        spacy.blank("en").add_pipe("coi_dating", config={"turning_point": "soon"})
+
+
+# -- gazetteer ----------------------------------------------------------------------------------------------
+
+
+def test_every_admin1_and_admin2_pcode_and_parent_matches_the_reference():
+    with REFERENCE.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["level"] in ("admin1", "admin2")]
+    units = load_gazetteer().units
+    assert len([r for r in rows if r["level"] == "admin1"]) == 14
+    for row in rows:
+        unit = units[row["pcode"]]
+        assert unit.level == row["level"]
+        assert (unit.parent or "SY") == row["parent_pcode"]
+        if row["level"] == "admin2":
+            assert unit.pcode.startswith(unit.parent) and units[unit.parent].level == "admin1"
+
+
+def test_added_places_resolve_to_their_district_and_governorate():
+    places = load_gazetteer().places
+    expected = {"Al-Hol camp": "SY08", "Roj camp": "SY08", "Sheikh Maqsoud": "SY02", "Jaramana": "SY03",
+                "Sahnaya": "SY03", "Sednaya prison": "SY03", "Wadi al-Nasara": "SY04", "Tishreen Dam": "SY02",
+                "Palestine Branch": "SY01"}
+    for name, governorate in expected.items():
+        assert places[name].pcodes[0][:4] == governorate, name
+
+
+# -- disambiguation and negation ----------------------------------------------------------------------------
+
+
+def test_city_and_governorate_resolve_to_the_governorate(tagger):
+    found, _ = tags(tagger, "Shelling hit Aleppo city and the rest of Aleppo governorate; Idlib was spared.")
+    assert {"SY02", "SY07"} <= found["region"]
+    assert not any(len(p) > 4 and p.startswith("SY02") for p in found["region"] if p != "SY020000")
+
+
+def test_palestine_branch_is_a_detention_site_not_palestinians(tagger):
+    found, _ = tags(tagger, "He was tortured in the Palestine Branch for six months.")
+    assert "palestinians" not in found["group"]
+    assert "SY010000" in found["region"] and "former_government_forces" in found["actor"]
+
+
+@pytest.mark.parametrize("text", ["The Damascus-appointed governor of Latakia imposed a curfew.",
+                                  "An Aleppo-based group reported arrests in Latakia.",
+                                  "The Damascus government sent troops to Latakia."])
+def test_metonymy_does_not_place_the_event(tagger, text):
+    found, _ = tags(tagger, text)
+    assert found["region"] == {"SY06"}
+
+
+@pytest.mark.parametrize("text", ["Afrin Mohammed, a Kurdish woman from Qamishli, was arrested.",
+                                  "Jasim, 34, said he was arrested in Qamishli.",
+                                  "Sheikh Jasim al-Masri said the men were arrested in Qamishli."])
+def test_personal_names_that_equal_place_names(tagger, text):
+    found, _ = tags(tagger, text)
+    assert {p[:4] for p in found["region"]} == {"SY08"}
+
+
+@pytest.mark.parametrize("published, expected", [("2024-12-07", "former_government_forces"),
+                                                 ("2024-12-08", "transitional_authorities"),
+                                                 ("2025-03-10", "transitional_authorities")])
+def test_government_forces_depend_on_the_document_date(tagger, published, expected):
+    found, _ = tags(tagger, "Government forces arrested ten men in Homs.", published=published)
+    assert found["actor"] == {expected}
+
+
+def test_a_date_in_the_sentence_overrides_the_document_date(tagger):
+    found, _ = tags(tagger, "In 2013, government forces besieged Homs.", published="2025-05-01")
+    assert found["actor"] == {"former_government_forces"}
+
+
+@pytest.mark.parametrize("text", ["There were no reports of arrests in Homs.", "The SDF denied torturing detainees.",
+                                  "The men were not detained."])
+def test_negated_acts_are_marked_not_tagged(tagger, text):
+    found, tagged = tags(tagger, text)
+    negated = [e for e in tagged.evidence if e.negated]
+    assert negated and not {e.value for e in negated} & found["threat"]
+
+
+def test_a_denial_does_not_negate_what_follows_it(tagger):
+    found, _ = tags(tagger, "Detainees were denied access to lawyers and tortured.")
+    assert "torture_ill_treatment" in found["threat"]
+
+
+def test_arabic_prefixes_and_spelling_variants(tagger):
+    found, _ = tags(tagger, "اعتقلت قوات النظام ناشطاً في حماه وبالسويداء والرقه.", language="ar")
+    assert found["region"] == {"SY05", "SY13", "SY11"}
+    assert "perceived_opponents" in found["group"] and "arbitrary_detention" in found["threat"]
+
+
+def test_dutch_inflections(tagger):
+    found, _ = tags(tagger, "Koerdische activisten werden gearresteerd en gemarteld in Aleppo.", language="nl")
+    assert found["group"] == {"kurds", "perceived_opponents"}
+    assert found["threat"] == {"arbitrary_detention", "torture_ill_treatment"}
+
+
+# -- evidence and claims ------------------------------------------------------------------------------------
+
+
+def test_evidence_offsets_sentences_and_paragraphs(tagger):
+    text = "Introduction without tags.\n\nIn Daraa, government forces detained two women. They were released."
+    _, tagged = tags(tagger, text)
+    assert tagged.evidence
+    for evidence in tagged.evidence:
+        assert text[evidence.start:evidence.end] == evidence.surface
+        assert evidence.paragraph == 2
+        assert evidence.sentence == "In Daraa, government forces detained two women."
+        assert text[evidence.sentence_start:evidence.sentence_end] == evidence.sentence
+
+
+def test_pages_come_from_the_passages(tagger):
+    text = "Page one text.\nShelling hit Idlib."
+    passages = [Passage(idx=0, paragraph=1, start=0, end=14, page=1), Passage(idx=1, paragraph=2, start=15, end=34, page=2)]
+    tagged = tagger.tag_passages(text, passages, "en", "2022-01-01")
+    idlib = next(e for e in tagged.evidence if e.value == "SY07")
+    assert (idlib.page, idlib.paragraph, text[idlib.start:idlib.end]) == (2, 2, "Idlib")
+
+
+def test_claims_join_what_one_sentence_says(tagger):
+    text = "In Afrin, SNA factions seized the homes of Kurdish families. Elsewhere nothing happened."
+    _, tagged = tags(tagger, text)
+    claim = next(c for c in build_claims(tagged, text) if c.level == "sentence")
+    assert claim.regions == ["SY0203"] and claim.governorates == ["SY02"] and claim.districts == ["SY0203"]
+    assert claim.groups == ["kurds"] and "property_seizure_destruction" in claim.threats
+    assert claim.actors == ["sna_factions"] and claim.epoch == "assad_era"
+
+
+# -- the stage in the store ----------------------------------------------------------------------------------
+
+
+def _store_with_document(path, text, published="2025-02-01"):
+    store = Store(path)
+    result = store.ingest(FetchedReport(source_id="hrw", url="https://example.org/report", body=text.encode(),
+                                        published=published))
+    split = text.index("\n\n")
+    passages = [Passage(idx=0, paragraph=1, start=0, end=split, page=1),
+                Passage(idx=1, paragraph=2, start=split + 2, end=len(text), page=3)]
+    store.save_extraction(result.document_id, result.version_id,
+                          Extraction(text=text, passages=passages, extractor="test", language="en"))
+    return store, result.document_id
+
+
+def test_tag_pending_stores_tags_claims_and_the_run(tmp_path):
+    text = "Summary.\n\nIn Jableh, government forces killed Alawite civilians in March 2025."
+    store, doc_id = _store_with_document(tmp_path, text)
+    stats = tag_pending(store, progress=False)
+    assert stats.tagged == 1 and stats.failed == 0
+    stored = store.tags(doc_id)
+    assert {(t.kind, t.value) for t in stored} >= {("region", "SY0602"), ("group", "alawites"),
+                                                   ("actor", "transitional_authorities")}
+    for tag in stored:
+        assert text[tag.start:tag.end] == tag.surface and tag.page == 3 and tag.paragraph == 2
+    assert store.stage_status(doc_id)["tag"]["status"] == "done"
+    claims = claims_for(store, doc_id, "sentence")
+    assert claims and claims[0].governorates == ["SY06"] and claims[0].epoch == "transition"
+    assert run_summary(store, doc_id)["tagger_version"] == default_tagger().version
+    level = store.db.execute("SELECT level FROM tags WHERE document_id = ? AND kind = 'region'", (doc_id,)).fetchone()
+    assert level[0] == "admin2"
+    store.close()
+
+
+def test_retag_when_the_tagger_version_changes(tmp_path):
+    store, doc_id = _store_with_document(tmp_path, "Summary.\n\nShelling hit Idlib.")
+    tag_pending(store, progress=False)
+    assert tag_pending(store, retag=True, progress=False).tagged == 0  # same version: nothing to do
+    newer = Tagger()
+    newer.version = "test-newer"
+    assert tag_pending(store, retag=True, progress=False, tagger=newer).tagged == 1
+    assert {t.tagger_version for t in store.tags(doc_id)} == {"test-newer"}
+    store.close()
+
+
+def test_a_failing_document_is_marked_and_the_run_goes_on(tmp_path, monkeypatch):
+    store, doc_id = _store_with_document(tmp_path, "Summary.\n\nShelling hit Idlib.")
+    broken = Tagger()
+    monkeypatch.setattr(broken, "tag_passages", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    stats = tag_pending(store, progress=False, tagger=broken)
+    assert stats.failed == 1 and store.stage_status(doc_id)["tag"]["status"] == "failed"
+    store.close()
+
+
+# -- command line -------------------------------------------------------------------------------------------
+
+
+def coi(*args, stdin=""):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], input=stdin, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_tag_text_tags_each_line_and_reports_a_malformed_one():
+    lines = [json.dumps({"id": "a", "text": "Government forces detained Druze men in Sweida.", "published": "2023-01-02"}),
+             "{not json",
+             json.dumps({"id": "b", "text": "اعتقلت قوات النظام ناشطاً في حمص.", "language": "ar"}),
+             json.dumps({"id": "c", "text": "x", "published": "yesterday"})]
+    result = coi("tag-text", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 1, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 4
+    first = out[0]
+    assert first["id"] == "a" and first["epoch"] == "assad_era"
+    assert first["regions"][0]["pcode"] == "SY13" and first["regions"][0]["level"] == "admin1"
+    assert {g["id"] for g in first["groups"]} == {"druze"}
+    assert {a["id"] for a in first["actors"]} == {"former_government_forces"}
+    assert first["claims"] and all({"start", "end", "sentence", "paragraph"} <= set(e) for e in first["evidence"])
+    assert out[1]["line"] == 2 and "JSON" in out[1]["error"]
+    assert out[2]["id"] == "b" and out[2]["regions"][0]["pcode"] == "SY04"
+    assert out[3]["line"] == 4 and "published" in out[3]["error"]
+
+
+def test_district_parents_in_tag_text():
+    result = coi("tag-text", stdin=json.dumps({"id": "x", "text": "Arrests in Jableh.", "language": "en"}) + "\n")
+    region = json.loads(result.stdout)["regions"][0]
+    assert region["pcode"] == "SY0602" and region["parents"] == ["SY06"] and region["level"] == "admin2"
+
+
+# -- the bar -------------------------------------------------------------------------------------------------
+
+
+def test_the_development_set_is_big_and_varied_enough():
+    records = load_gold()
+    languages = [r["language"] for r in records]
+    assert len(records) >= 150 and languages.count("ar") >= 20 and languages.count("nl") >= 20
+
+
+def test_the_development_set_meets_the_bar(tagger):
+    result = evaluate(load_gold(), tagger)
+    for facet, (precision, recall) in BAR.items():
+        score = result.scores[facet]
+        assert score.precision >= precision and score.recall >= recall, (facet, score.precision, score.recall)
