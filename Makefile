@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps bench mirror clean
+.PHONY: demo test install system-deps bench eval mirror clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: install system-deps
 
 bench: install
 	$(BIN)/coi bench search
+	$(BIN)/coi bench tag
+
+eval: install
+	$(BIN)/coi eval
 
 mirror: install
 	$(BIN)/python -m crawlers.mirror --port 8089

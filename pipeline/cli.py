@@ -13,6 +13,7 @@ from .search.facets import FACET_NAMES, InvalidRequest, facet_label, validate_re
 from .search.model import SORTS, SearchRequest
 from .search.query import QuerySyntaxError
 from .settings import Settings
+from .tagging.commands import register as register_tagging
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -63,11 +64,15 @@ def cmd_process(args) -> int:
     from .process import process_pending
     from .store import Store
 
+    from .tagging.stage import tag_pending
+
     settings = _settings()
     with Store(settings.data_dir) as store:
         stats = process_pending(store, settings, retry_failed=args.retry_failed, progress=_progress(args))
-    print(f"process: {stats.extracted} extracted, {stats.failed} failed")
-    for error in stats.errors[:10]:
+        tagged = tag_pending(store, retag=args.retag, retry_failed=args.retry_failed, progress=_progress(args))
+    print(f"process: {stats.extracted} extracted, {stats.failed} failed, {stats.copies} near-duplicate copies; "
+          f"tag: {tagged.tagged} tagged ({tagged.tags} tags, {tagged.claims} claims), {tagged.failed} failed")
+    for error in (stats.errors + tagged.errors)[:10]:
         print(f"  error: {error}")
     return EXIT_OK
 
@@ -93,7 +98,7 @@ def cmd_index(args) -> int:
 
 def cmd_run(args) -> int:
     cmd_crawl(args)
-    args.retry_failed = False
+    args.retry_failed = args.retag = False
     cmd_process(args)
     args.rebuild = False
     return cmd_index(args)
@@ -215,8 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--since", type=_date, help="backfill: page back to reports published since YYYY-MM-DD")
     crawl.set_defaults(func=cmd_crawl)
 
-    process = with_quiet(commands.add_parser("process", help="extract text and detect language of pending documents"))
-    process.add_argument("--retry-failed", action="store_true", help="also retry documents whose extraction failed")
+    process = with_quiet(commands.add_parser(
+        "process", help="extract text, detect the language and tag every pending document"))
+    process.add_argument("--retry-failed", action="store_true", help="also retry documents whose extraction "
+                                                                     "or tagging failed")
+    process.add_argument("--retag", action="store_true", help="also re-tag documents tagged by another tagger version")
     process.set_defaults(func=cmd_process)
 
     index = with_quiet(commands.add_parser("index", help="push pending documents to the search backend"))
@@ -264,21 +272,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench_search.add_argument("--no-reference", action="store_true", help="skip the plain-SQL reference")
     bench_search.set_defaults(func=cmd_bench)
 
-    _register_tagging(commands)
+    register_tagging(commands)
 
     demo = commands.add_parser("demo", help="serve the offline mirror, crawl it, process, index, search")
     demo.add_argument("--data-dir", default="data/demo")
     demo.set_defaults(func=cmd_demo)
     return parser
-
-
-def _register_tagging(commands) -> None:
-    """The tagger's commands (tag-text, eval), once the tagging package is there."""
-    try:
-        from .tagging.commands import register
-    except ImportError:
-        return
-    register(commands)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from .search.render import render_text
 from .search.sqlite import SQLiteBackend
 from .settings import Settings
 from .store import Store
+from .tagging.stage import tag_pending
 
 SAMPLE_SEARCHES = [
     ("Everything, newest first, with every facet", SearchRequest(sort="date", per_page=5)),
@@ -23,6 +24,11 @@ SAMPLE_SEARCHES = [
     ("Arabic documents only", SearchRequest(filters={"language": ["ar"]}, per_page=5)),
     ("Reports, excluding news", SearchRequest(query="Sweida OR Afrin OR Jableh", excludes={"doc_type": ["news"]},
                                              per_page=5)),
+    ("Tagged by the tagger: Alawites, since the fall of the Assad government",
+     SearchRequest(filters={"group": ["alawites"], "epoch": ["transition"]}, per_page=5)),
+    ("Tagged: detention in Aleppo governorate, any group but Kurds",
+     SearchRequest(filters={"governorate": ["SY02"], "threat": ["arbitrary_detention"]},
+                   excludes={"group": ["kurds"]}, per_page=5)),
 ]
 
 
@@ -34,12 +40,23 @@ def run_demo(data_dir: str | Path) -> int:
     shutil.rmtree(data_dir, ignore_errors=True)  # the demo always starts from an empty store
     with serve_mirror(port=0) as base_url:
         print(f"== serving the offline mirror at {base_url}")
-        settings = Settings.from_env().with_changes(data_dir=data_dir, mirror_url=base_url, search_backend="sqlite")
+        # The mirror's ReliefWeb API needs an appname like the real one; the demo brings its own.
+        settings = Settings.from_env().with_changes(data_dir=data_dir, mirror_url=base_url, search_backend="sqlite",
+                                                    reliefweb_appname=Settings.from_env().reliefweb_appname
+                                                    or "coi-demo")
         stats = crawl(settings, progress=False)
-        print(f"== crawled: {stats}")
+        print(f"== crawled {stats['new_documents']} documents from {len(stats['sources'])} sources, "
+              f"{stats['errors']} errors")
+        for source_id, counts in stats["sources"].items():
+            print(f"   {source_id:<12} {counts['new_documents']:>4} documents, {counts['errors']} errors, "
+                  f"finished: {counts.get('finish_reason')}")
     with Store(settings.data_dir) as store:
         processed = process_pending(store, settings, progress=False)
-        print(f"== processed: {processed.extracted} extracted, {processed.failed} failed")
+        print(f"== processed: {processed.extracted} extracted, {processed.failed} failed, "
+              f"{processed.copies} near-duplicate copies")
+        tagged = tag_pending(store, progress=False)
+        print(f"== tagged: {tagged.tagged} documents, {tagged.tags} tags, {tagged.claims} claims, "
+              f"{tagged.failed} failed")
         backend = SQLiteBackend(settings.sqlite_index_path)
         indexed = run_index(store, backend, progress=False)
         print(f"== indexed into SQLite FTS5: {indexed.indexed} documents")

@@ -16,10 +16,21 @@ def test_demo_runs_the_whole_pipeline_offline(tmp_path):
     out = result.stdout
     assert "== indexed into SQLite FTS5:" in out
     indexed = int(out.split("== indexed into SQLite FTS5:")[1].split()[0])
-    assert indexed >= 8
+    crawled = int(out.split("== crawled ")[1].split()[0])
+    copies = int(out.split("failed, ")[1].split(" near-duplicate")[0])
+    failed = int(out.split("== processed:")[1].split(" extracted, ")[1].split()[0])
+    # Every source was crawled, and every stored document is searchable once: copies are filed under their original.
+    from crawlers.sources import source_ids
+    for source_id in source_ids():
+        line = next(line for line in out.splitlines() if line.strip().startswith(source_id + " "))
+        assert int(line.split()[1]) > 0, line
+    assert indexed == crawled - copies - failed and indexed >= 30
+    assert "tagged: 0 documents" not in out
     assert "0 documents match" not in out.split("== Everything")[1].split("==")[0]
     assert "Facets (counts ignore the facet's own selection):" in out
     assert "Language: " in out and "Source: " in out and "Period: " in out
+    tagged_search = out.split("== Tagged by the tagger: Alawites")[1].split("\n== ")[0]
+    assert "0 documents match" not in tagged_search and "Group: " in tagged_search
     # The store and the index it leaves behind work with the ordinary commands.
     env["COI_DATA_DIR"] = str(tmp_path / "demo")
     status = subprocess.run([sys.executable, "-m", "pipeline.cli", "status"], env=env, capture_output=True, text=True)

@@ -307,6 +307,7 @@ class Store:
                 (extraction.language, extraction.title, doc_id),
             )
             self._set_stage(db, doc_id, "extract", "done", None, now)
+            self._set_stage(db, doc_id, "tag", "pending", None, now)  # new text: its tags are stale
             self._set_stage(db, doc_id, "index", "pending", None, now)
 
     def text(self, version_id: int) -> Extraction | None:
