@@ -7,6 +7,8 @@ import sqlite3
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 
+from pipeline.extract.errors import ExtractionError
+from pipeline.extract.sniff import sniff
 from pipeline.urls import InvalidURL
 
 from .items import ReportItem, fetched_report
@@ -17,6 +19,9 @@ OUTCOMES = ("new_documents", "new_versions", "unchanged")
 
 class StorePipeline:
     """store.ingest for each ReportItem; the source's description is upserted once per spider.
+
+    A body that claims to be a PDF but is not one (a cookie wall or an error page at the PDF's URL) is
+    not stored: it is recorded as an error against the URL, which the next crawl asks for again.
 
     Counts go to the crawl stats as coi/new_documents, coi/new_versions and coi/unchanged; with
     COI_PROGRESS on, a tqdm bar shows them as the crawl runs.
@@ -64,6 +69,11 @@ class StorePipeline:
         if not isinstance(item, ReportItem):
             return item
         stats = self.crawler.stats
+        problem = not_a_pdf(item)
+        if problem:
+            stats.inc_value("coi/errors")
+            self.store.record_error("fetch", problem, url=item.get("url"), source_id=item.get("source_id"))
+            raise DropItem(f"{item.get('url')}: {problem}")
         try:
             result = self.store.ingest(fetched_report(item))
         except (sqlite3.Error, OSError, InvalidURL, KeyError, TypeError) as error:
@@ -78,3 +88,13 @@ class StorePipeline:
                                  refresh=False)
             self.bar.update(1)
         return item
+
+
+def not_a_pdf(item: ReportItem) -> str | None:
+    """What is wrong with a body that claims to be a PDF (by its content type or URL) and is not one, or None."""
+    try:
+        sniff(item.get("body") or b"", item.get("content_type"), item.get("url"))
+    except ExtractionError as error:
+        if error.kind == "not_a_pdf":
+            return f"not a PDF: {error}"
+    return None

@@ -61,7 +61,9 @@ def scrapy_setting_values(settings: Settings, *, progress: bool = False, log_lev
         "REMOTE_CONTROL_ENABLED": False,
         "LOG_LEVEL": log_level.upper(),
         "LOGSTATS_INTERVAL": 0 if progress else 60.0,
-        "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.ConditionalRequestMiddleware": 580},
+        "DOWNLOADER_MIDDLEWARES": {"crawlers.middlewares.ConditionalRequestMiddleware": 580,
+                                   "crawlers.middlewares.RedirectGuardMiddleware": 610},
+        "SPIDER_MIDDLEWARES": {"crawlers.middlewares.ParseErrorMiddleware": 600},
         "ITEM_PIPELINES": {"crawlers.pipelines.StorePipeline": 300},
         # Our own settings, read by the components above in from_crawler.
         "COI_DATA_DIR": str(settings.data_dir),

@@ -14,6 +14,7 @@ from .search.model import SORTS, SearchRequest
 from .search.query import QuerySyntaxError
 from .settings import Settings
 from .tagging.commands import register as register_tagging
+from crawlers.bench import register as register_crawl_bench
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -273,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_search.set_defaults(func=cmd_bench)
 
     register_tagging(commands)
+    register_crawl_bench(commands)
 
     demo = commands.add_parser("demo", help="serve the offline mirror, crawl it, process, index, search")
     demo.add_argument("--data-dir", default="data/demo")

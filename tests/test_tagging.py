@@ -119,6 +119,11 @@ def test_personal_names_that_equal_place_names(tagger, text):
     assert {p[:4] for p in found["region"]} == {"SY08"}
 
 
+def test_a_place_name_after_a_preposition_stays_a_place(tagger):
+    found, _ = tags(tagger, "Yazidi families in Afrin said the men were arrested.")
+    assert found["region"] == {"SY0203"}
+
+
 @pytest.mark.parametrize("published, expected", [("2024-12-07", "former_government_forces"),
                                                  ("2024-12-08", "transitional_authorities"),
                                                  ("2025-03-10", "transitional_authorities")])
@@ -138,6 +143,21 @@ def test_negated_acts_are_marked_not_tagged(tagger, text):
     found, tagged = tags(tagger, text)
     negated = [e for e in tagged.evidence if e.negated]
     assert negated and not {e.value for e in negated} & found["threat"]
+
+
+@pytest.mark.parametrize("text, harmed", [("An airstrike hit a school and a market in Idlib.", True),
+                                          ("Schools reopened in Homs in September.", False),
+                                          ("He was taken to hospital in Homs after the attack.", False)])
+def test_a_hospital_school_or_market_is_tagged_only_when_harmed(tagger, text, harmed):
+    found, _ = tags(tagger, text)
+    assert ("attacks_on_protected_objects" in found["threat"]) is harmed
+
+
+def test_a_country_in_a_list_of_places_is_not_an_actor(tagger):
+    found, _ = tags(tagger, "The report draws on interviews with refugees in Syria, Lebanon and Turkey.")
+    assert not found["actor"]
+    found, _ = tags(tagger, "Israel and Turkey struck targets near Damascus.")
+    assert {"israel", "turkey"} <= found["actor"]
 
 
 def test_a_denial_does_not_negate_what_follows_it(tagger):

@@ -14,9 +14,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8089, help="port on 127.0.0.1 (0 picks a free one)")
     parser.add_argument("--root", default=str(SITES_DIR), help="folder with one site tree per source id")
     parser.add_argument("--quiet", action="store_true", help="do not print each request")
+    parser.add_argument("--traps", action="store_true", help="also serve the failing endpoints under /traps/")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each answer")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(asctime)s %(message)s")
-    with Mirror(root=args.root, port=args.port) as mirror:
+    with Mirror(root=args.root, port=args.port, traps=args.traps, delay=args.delay) as mirror:
         print(f"Serving {args.root} at {mirror.url}; crawl it with COI_MIRROR_URL={mirror.url} (Ctrl-C stops)",
               flush=True)
         try:

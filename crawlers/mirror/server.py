@@ -8,6 +8,7 @@ import logging
 import re
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import api
+from . import api, traps
 from .pdfgen import text_pdf
 
 SITES_DIR = Path(__file__).parent / "sites"
@@ -179,6 +180,10 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def do_POST(self) -> None:
+        if self.server.traps and traps.handles(urlsplit(self.path).path):
+            self._read_request_body()
+            self._answer_trap(send_body=True)
+            return
         if api.handles(urlsplit(self.path).path):
             self._answer_api(send_body=True)
             return
@@ -206,8 +211,18 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
             return
         self._send(HTTPStatus(reply.status), reply.body, {"Content-Type": reply.content_type}, send_body)
 
+    def _answer_trap(self, send_body: bool) -> None:
+        parts = urlsplit(self.path)
+        trap = traps.answer(parts.path, parts.query)
+        if trap.delay:
+            time.sleep(trap.delay)
+        self._send(HTTPStatus(trap.status), trap.body, trap.headers, send_body, announce_length=trap.announce_length)
+
     def _answer(self, send_body: bool) -> None:
         parts = urlsplit(self.path)
+        if self.server.traps and traps.handles(parts.path):
+            self._answer_trap(send_body)
+            return
         if api.handles(parts.path):
             self._answer_api(send_body)
             return
@@ -236,13 +251,19 @@ class MirrorRequestHandler(BaseHTTPRequestHandler):
         return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Offline mirror</title>"
                 f"</head><body><h1>Offline mirror</h1><ul>{items}</ul></body></html>").encode()
 
-    def _send(self, status: HTTPStatus, body: bytes, headers: dict[str, str], send_body: bool) -> None:
+    def _send(self, status: HTTPStatus, body: bytes, headers: dict[str, str], send_body: bool,
+              announce_length: bool = True) -> None:
+        if self.server.delay:
+            time.sleep(self.server.delay)
         # Logged before answering, so a client that has its answer always finds its request in the log.
         self.server.record(Hit(self.command, self.path, int(status), self.headers.get("User-Agent", "")))
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
-        if status != HTTPStatus.NOT_MODIFIED:
+        if not announce_length:  # the body ends when the connection does
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        elif status != HTTPStatus.NOT_MODIFIED:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if send_body and body:
@@ -256,9 +277,11 @@ class MirrorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], tree: SiteTree):
+    def __init__(self, address: tuple[str, int], tree: SiteTree, traps: bool = False, delay: float = 0.0):
         super().__init__(address, MirrorRequestHandler)
         self.tree = tree
+        self.traps = traps
+        self.delay = delay
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
 
@@ -279,12 +302,14 @@ class Mirror:
     """A running mirror: use as a context manager; .url is the base URL, .log what was requested.
 
     root is the directory holding one folder per source id (the packaged sites/ by default); tests pass
-    a temporary copy so they can change a page between two crawls.
+    a temporary copy so they can change a page between two crawls. traps=True also serves the failing
+    endpoints of traps.py under /traps/; delay (seconds) slows every answer down, as a distant site would.
     """
 
-    def __init__(self, root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(self, root: Path | str | None = None, host: str = "127.0.0.1", port: int = 0,
+                 traps: bool = False, delay: float = 0.0):
         self.root = Path(root) if root is not None else SITES_DIR
-        self.httpd = MirrorHTTPServer((host, port), SiteTree(self.root))
+        self.httpd = MirrorHTTPServer((host, port), SiteTree(self.root), traps=traps, delay=delay)
         self._thread: threading.Thread | None = None
 
     @property

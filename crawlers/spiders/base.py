@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -44,11 +44,13 @@ class SourceSpider(scrapy.Spider):
     relation_callbacks: dict[str, str] = {"attachment": "parse_attachment", "translation": "parse_document"}
 
     def __init__(self, *args: Any, base_url: str | None = None, since: date | str | None = None,
-                 store: Store | None = None, **kwargs: Any):
+                 store: Store | None = None, resuming_since: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.base_url = (base_url or self.homepage).rstrip("/")
         self.since = parse_since(since)
         self.store = store
+        # When the crawls of this source that were cut short (killed, stopped) began, if the last one was.
+        self.resuming_since = resuming_since
         # Links that leave the site (or the mirror: never the live site from a mirror crawl) are dropped.
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
 
@@ -57,7 +59,9 @@ class SourceSpider(scrapy.Spider):
         mirror_url = crawler.settings.get("COI_MIRROR_URL")
         if mirror_url:
             kwargs.setdefault("base_url", mirror_base_url(mirror_url, cls.name))
-        kwargs.setdefault("store", crawler_store(crawler))
+        store = kwargs.setdefault("store", crawler_store(crawler))
+        if isinstance(store, Store):  # asked before this crawl records a run of its own
+            kwargs.setdefault("resuming_since", store.unfinished_since(cls.name))
         return super().from_crawler(crawler, *args, **kwargs)
 
     @classmethod
@@ -74,6 +78,9 @@ class SourceSpider(scrapy.Spider):
         raise NotImplementedError
 
     async def start(self):
+        if self.resuming_since:
+            self.logger.info("resuming: the crawl started at %s did not finish, so listings page on past the "
+                             "documents stored since then", self.resuming_since)
         for request in self.first_requests():
             yield request
 
@@ -97,7 +104,14 @@ class SourceSpider(scrapy.Spider):
         return response.urljoin(href) if response is not None else href
 
     def knows(self, url: str) -> bool:
-        return self.store is not None and self.store.knows(url)
+        """True if url is stored, so a listing may stop at it.
+
+        After a crawl of this source was cut short, what it stored does not count: the listings page on
+        past it (those pages now cost a 304 each) to the documents it had still to fetch.
+        """
+        if self.store is None:
+            return False
+        return self.store.knows(url, before=self.resuming_since) if self.resuming_since else self.store.knows(url)
 
     def request(self, url: str, callback: Callable, **kwargs: Any) -> scrapy.Request:
         """A request whose download failure is recorded in the store."""
@@ -145,7 +159,8 @@ class SourceSpider(scrapy.Spider):
     def record_download_error(self, failure: Failure) -> None:
         """Errback: keep a failed download in the store's error log (robots.txt and offsite skips are not errors)."""
         request = getattr(failure, "request", None)
-        url = request.url if request is not None else None
+        # Recorded against the URL as linked, the store's key, even when the failure came after redirects.
+        url = request.meta.get("redirect_urls", [request.url])[0] if request is not None else None
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
         if failure.check(HttpError):
             message = f"HTTP {failure.value.response.status}"
@@ -154,6 +169,8 @@ class SourceSpider(scrapy.Spider):
                 stats.inc_value("coi/skipped")
             self.logger.debug("skipped %s: %s", url, failure.getErrorMessage())
             return
+        elif failure.check(DownloadCancelledError) and not failure.getErrorMessage().strip():
+            message = f"DownloadCancelledError: {self._cancel_reason(request)}"
         else:
             message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         if stats:
@@ -161,6 +178,16 @@ class SourceSpider(scrapy.Spider):
         self.logger.warning("could not fetch %s: %s", url, message)
         if self.store is not None:
             self.store.record_error("fetch", message, url=url, source_id=self.name)
+
+    def _cancel_reason(self, request) -> str:
+        # Scrapy cancels a body that outgrows DOWNLOAD_MAXSIZE without a message (when no Content-Length
+        # announced it); the only other cancellation is a crawl being stopped.
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and not crawler.crawling:
+            return "the crawl was stopped during the download"
+        maxsize = (request.meta.get("download_maxsize") if request is not None else None) or (
+            crawler.settings.getint("DOWNLOAD_MAXSIZE") if crawler is not None else 0)
+        return f"the body went past the size limit of {maxsize:,} bytes (download max size)"
 
 
 def _header(headers, name: bytes) -> str | None:

@@ -165,8 +165,14 @@ class Store:
                WHERE d.id = ?""", (document_id(url),)).fetchone()
         return (row["etag"], row["last_modified"]) if row else (None, None)
 
-    def knows(self, url: str) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id(url),)).fetchone() is not None
+    def knows(self, url: str, before: str | None = None) -> bool:
+        """True if url is stored; with before (a UTC timestamp as the store writes them), if first seen before that."""
+        if before is None:
+            row = self.db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id(url),)).fetchone()
+        else:
+            row = self.db.execute("SELECT 1 FROM documents WHERE id = ? AND first_seen < ?",
+                                  (document_id(url), before)).fetchone()
+        return row is not None
 
     # -- stages and errors -----------------------------------------------------------------------
 
@@ -214,6 +220,15 @@ class Store:
             db.execute(f"UPDATE crawl_runs SET finished = ?, finish_reason = ?, "
                        f"{', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
                        (utcnow(), finish_reason, *[int(counts.get(n, 0)) for n in names], run_id))
+
+    def unfinished_since(self, source_id: str) -> str | None:
+        """When the crawls of a source that did not finish (killed, stopped) began: the start of the oldest run
+        since its last finished one; None if its last run finished or it was never crawled."""
+        last_finished = self.db.execute(
+            "SELECT coalesce(max(id), 0) FROM crawl_runs WHERE source_id = ? AND finish_reason = 'finished'",
+            (source_id,)).fetchone()[0]
+        return self.db.execute("SELECT min(started) FROM crawl_runs WHERE source_id = ? AND id > ?",
+                               (source_id, last_finished)).fetchone()[0]
 
     def source_summary(self) -> dict[str, dict]:
         """Per source: its description, documents stored, errors recorded and its last crawl run."""

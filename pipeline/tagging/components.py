@@ -85,7 +85,8 @@ class ContextRules:
 def create_context(nlp: Language, name: str, lexicon_dir: Optional[str], metonymy: bool, person_names: bool,
                    affiliation: bool, deaths_by_attack: bool) -> ContextRules:
     """Sentences for the evidence, then the disambiguation rules: "Aleppo-based", "the Damascus government",
-    place names that are people's names, "gunmen affiliated with ...", deaths counted under an attack."""
+    place names that are people's names, "gunmen affiliated with ...", deaths counted under an attack, and
+    hospitals, schools or markets named where nothing happens to them."""
     return ContextRules(nlp, lexicon_dir, metonymy, person_names, affiliation, deaths_by_attack)
 
 

@@ -81,9 +81,10 @@ def arabic_forms(term: str) -> list[str]:
 
 
 def arabic_endings(term: str) -> list[str]:
-    """The last word bare, with the accusative alif written without its tanwin, and with a pronoun suffix."""
+    """The last word bare, with the accusative alif written without its tanwin, and with a pronoun suffix
+    (ta marbuta is written ت before it, and the silent alif of a plural verb is dropped: قتلوا -> قتلوه)."""
     head, _, last = term.rpartition(" ")
-    stem = last[:-1] + "ت" if last.endswith("ة") else last
+    stem = last[:-1] + "ت" if last.endswith("ة") else last[:-1] if last.endswith("وا") else last
     endings = [last] + ([last + "ا"] if last[-1] not in "اةىيء" else []) + [stem + s for s in ("ه", "ها", "هم")]
     return [f"{head} {ending}".strip() for ending in endings]
 

@@ -129,8 +129,9 @@ def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
 
 
 def resolve_overlaps(found: list[tuple[int, int, Label]]) -> tuple[list[tuple[int, int, Label]], list[tuple[int, int, str]]]:
-    """Keep the longest phrase of each kind (threats keep nested phrases with another meaning); a group phrase
-    drops an actor inside it and an actor phrase a group inside it ("Druze fighters"); cues inside a tag go."""
+    """Keep the longest phrase of each kind (threats keep nested phrases with another meaning, unless a shield
+    covers them); a group phrase drops an actor inside it and an actor phrase a group inside it ("Druze fighters");
+    negation cues inside a tag go."""
     found.sort(key=lambda m: (m[0] - m[1], m[0]))
     kept: list[tuple[int, int, Label]] = []
     spans_by_kind: dict[str, list[tuple[int, int, str | None]]] = {}
@@ -139,7 +140,8 @@ def resolve_overlaps(found: list[tuple[int, int, Label]]) -> tuple[list[tuple[in
             continue
         same = spans_by_kind.setdefault(label.kind, [])
         if label.kind == "threat":
-            if any(s <= start and end <= e and v == label.value for s, e, v in same):
+            # A shield ("taken to hospital") hides every threat inside it, like the shields of the other kinds.
+            if any(s <= start and end <= e and v in (label.value, "none") for s, e, v in same):
                 continue
         elif any(s < end and start < e and ((s, e) != (start, end) or v == label.value) for s, e, v in same):
             continue

@@ -47,15 +47,17 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     attack_sentences = {m.sentence for m in mentions if m.kind == "threat"
                         and m.value in ("indiscriminate_attack", "armed_clashes", "torture_ill_treatment")} \
         if deaths_by_attack else set()
+    harm_sentences = _harm_sentences(doc, mentions) if any(m.flag == "object" for m in mentions) else set()
     for mention in mentions:
         if mention.kind == "region":
             if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before):
                 mention.dropped = "metonymy"
-            elif person_names and _is_person(doc, mention, before_words, after_words, given_names):
+            elif person_names and _is_person(doc, mention, before_words, after_words, given_names, locative_before):
                 mention.dropped = "person name"
         elif mention.flag == "country":
-            previous = _norm(doc, mention.start - 1)
-            expelled = previous == "from" and _norm(doc, mention.start - 2).startswith(("deport", "expel", "return"))
+            index = _list_start(doc, mention.start, locative_before)
+            previous = _norm(doc, index - 1)
+            expelled = previous == "from" and _norm(doc, index - 2).startswith(("deport", "expel"))
             if previous in locative_before and not expelled:
                 mention.dropped = "a country as a place"
         elif mention.flag == "generic" and mention.kind == "actor" and affiliation:
@@ -65,6 +67,39 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                 mention.dropped = "affiliation named"
         elif mention.flag == "generic" and mention.kind == "threat" and mention.sentence in attack_sentences:
             mention.dropped = "death in an attack or fighting"
+        elif mention.flag == "object" and mention.sentence not in harm_sentences:
+            mention.dropped = "nothing happens to the place named"
+
+
+# Threats that, in the same sentence, make a named hospital, school or market the object of an attack.
+HARMS = {"indiscriminate_attack", "armed_clashes", "unlawful_killing", "extortion_looting",
+         "property_seizure_destruction", "sectarian_violence"}
+
+
+def _harm_sentences(doc: Doc, mentions: list[Mention]) -> set[tuple[int, int]]:
+    """Sentences that report harm: an attack-type threat, or an attack phrase ("was hit", "stormed")."""
+    found = {m.sentence for m in mentions if m.kind == "threat" and m.value in HARMS}
+    last = doc[-1]  # len(doc.text) without building the text
+    starts, length = doc._.coi_sentences or [0], last.idx + len(last.text_with_ws)
+    found.update(sentence_span(starts, length, doc[start].idx) for start, _, name in doc._.coi_cues or ()
+                 if name == "attack")
+    return found
+
+
+def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:
+    """The first token of a list of names that ends at start ("in Syria, Lebanon and Turkey" -> "Syria")."""
+    index = start
+    while start - index < longest and index > 0:
+        previous = doc[index - 1]
+        if previous.norm_ in stops:
+            break
+        if previous.norm_ in COORDINATORS or previous.text[:1].isupper():
+            index -= 1
+        else:
+            break
+    while index < start and doc[index].norm_ in COORDINATORS:
+        index += 1  # the list starts at a name, not at a comma
+    return index
 
 
 def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set[str],
@@ -82,13 +117,14 @@ def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set
     return False
 
 
-def _is_person(doc: Doc, mention: Mention, before: set[str], after: set[str], given_names: set[str]) -> bool:
+def _is_person(doc: Doc, mention: Mention, before: set[str], after: set[str], given_names: set[str],
+               locative: set[str] = frozenset()) -> bool:
     index = mention.start - 1
     previous = _norm(doc, index)
     if previous in before and (not doc[index].text[:1].islower() or mention.flag == "person"):
         return True  # "Dr Jasim", "Ahmed Afrin", "named Afrin"
-    if not mention.flag == "person":
-        return False
+    if not mention.flag == "person" or previous in locative:
+        return False  # "families in Afrin said" speaks of the place
     following = _norm(doc, mention.end)
     if following in given_names or following in after:
         return True  # "Afrin Mohammed", "Jasim said"

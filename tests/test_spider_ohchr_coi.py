@@ -1,0 +1,417 @@
+"""Saved-page tests for the UN Commission of Inquiry on Syria (OHCHR) spider, its crawl decisions, and a crawl
+of the mirror.
+
+Each page in tests/fixtures/pages/ohchr_coi/ (URLs in pages.json) is a copy of the mirror's page, with its expected
+output in tests/fixtures/expected/ohchr_coi/<page>.json. After changing a page or the spider, run
+COI_UPDATE_EXPECTED=1 pytest tests/test_spider_ohchr_coi.py, review the diff, then commit it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response
+
+from crawlers.items import ReportItem
+from crawlers.mirror.server import SITES_DIR, Mirror, SiteTree
+from crawlers.spiders.hrw import Listing
+from crawlers.spiders.ohchr_coi import CommissionOfInquirySyriaSpider, symbol_from_pdf_url
+from pipeline.store import Store
+from pipeline.urls import document_id
+
+ROOT = Path(__file__).parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = FIXTURES / "pages" / "ohchr_coi"
+EXPECTED = FIXTURES / "expected" / "ohchr_coi"
+PAGE_URLS: dict[str, str] = json.loads((PAGES / "pages.json").read_text(encoding="utf-8"))
+LISTINGS = sorted(name for name in PAGE_URLS if name.startswith("listing-"))
+DOCUMENTS = sorted(name for name in PAGE_URLS if not name.startswith("listing-"))
+LIVE = "https://www.ohchr.org"
+LATEST = f"{LIVE}/en/latest?field_entity_target_id=2113"
+COAST_PAPER = "en-documents-country-reports-ahrc60crp4-violence-coastal-region.html"
+COAST_PDF = f"{LIVE}/sites/default/files/documents/hrbodies/hrcouncil/coisyria/a-hrc-60-crp-4-en.pdf"
+COAST_PRESS = "en-press-releases-2025-08-syria-commission-inquiry-finds.html"
+COAST_PRESS_AR = "ar-press-releases-2025-08-syria-commission-inquiry-finds.html"
+CONTACT = "coi-ohchr-tests@example.org"
+
+
+def saved_response(name: str, url: str | None = None, meta: dict | None = None) -> HtmlResponse:
+    url = url or PAGE_URLS[name]
+    request = Request(url, meta=meta or {})
+    return HtmlResponse(url=url, body=(PAGES / name).read_bytes(), encoding="utf-8", request=request,
+                        headers={"Content-Type": "text/html; charset=UTF-8", "ETag": '"abc"'})
+
+
+def listing_output(listing: Listing) -> dict:
+    return {
+        "entries": [{"url": e.url, "title": e.title, "published": e.published.isoformat() if e.published else None,
+                     "doc_type": e.doc_type} for e in listing.entries],
+        "next_page": listing.next_page,
+    }
+
+
+def document_output(item: ReportItem) -> dict:
+    return {
+        "url": item["url"],
+        "title": item["title"],
+        "published": item["published"].isoformat() if item["published"] else None,
+        "doc_type": item["doc_type"],
+        "language": item["language"],
+        "links": [list(link) for link in item["links"]],
+        "metadata": item["metadata"],
+    }
+
+
+def load_expected(path: Path, actual: dict) -> dict:
+    """The reviewed expected output; written from actual with COI_UPDATE_EXPECTED=1, and never assumed."""
+    if os.environ.get("COI_UPDATE_EXPECTED") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run COI_UPDATE_EXPECTED=1 pytest {Path(__file__).name}, "
+                    "review, then commit it")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def parsed(name: str) -> tuple[dict, dict]:
+    """(actual, expected) output for one saved page, parsed once."""
+    spider = CommissionOfInquirySyriaSpider()
+    response = saved_response(name)
+    if name in LISTINGS:
+        actual = listing_output(spider.read_listing(response))
+    else:
+        actual = document_output(spider.read_document(response))
+    return actual, load_expected(EXPECTED / name.replace(".html", ".json"), actual)
+
+
+def test_every_saved_page_has_reviewed_expected_output():
+    missing = [name for name in PAGE_URLS if not (EXPECTED / name.replace(".html", ".json")).exists()]
+    assert not missing, f"expected output missing for {missing}: review, then commit"
+    assert set(PAGE_URLS) == {p.name for p in PAGES.glob("*.html")}
+
+
+def test_a_missing_expected_file_fails_and_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.delenv("COI_UPDATE_EXPECTED", raising=False)
+    with pytest.raises(pytest.fail.Exception, match="review, then commit"):
+        load_expected(tmp_path / "absent.json", {"title": "x"})
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_URLS))
+def test_saved_page_is_the_page_the_mirror_serves(name):
+    parts = urlsplit(PAGE_URLS[name])
+    resource = SiteTree(SITES_DIR).resolve("/ohchr_coi" + parts.path, parts.query)
+    assert resource is not None and resource.body == (PAGES / name).read_bytes()
+
+
+# -- listing pages, one field per test ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_urls(name):
+    actual, expected = parsed(name)
+    assert [e["url"] for e in actual["entries"]] == [e["url"] for e in expected["entries"]]
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_titles(name):
+    actual, expected = parsed(name)
+    assert [e["title"] for e in actual["entries"]] == [e["title"] for e in expected["entries"]]
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_dates(name):
+    actual, expected = parsed(name)
+    assert [e["published"] for e in actual["entries"]] == [e["published"] for e in expected["entries"]]
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_doc_types(name):
+    actual, expected = parsed(name)
+    assert [e["doc_type"] for e in actual["entries"]] == [e["doc_type"] for e in expected["entries"]]
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_next_page(name):
+    actual, expected = parsed(name)
+    assert actual["next_page"] == expected["next_page"]
+
+
+def test_listing_is_newest_first_spans_the_transition_and_pages_end():
+    dates = [e["published"] for name in LISTINGS for e in parsed(name)[0]["entries"]]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] > "2024-12-08" > dates[-1]
+    assert parsed("listing-page-0.html")[0]["next_page"] == LATEST + "&page=1"
+    assert parsed("listing-page-1.html")[0]["next_page"] is None
+
+
+def test_listing_mixes_reports_press_releases_and_statements():
+    types = {e["doc_type"] for name in LISTINGS for e in parsed(name)[0]["entries"]}
+    assert types == {"report", "news", "statement"}
+
+
+def test_listing_names_every_english_page_saved_here():
+    listed = {e["url"] for name in LISTINGS for e in parsed(name)[0]["entries"]}
+    assert listed == {url for name, url in PAGE_URLS.items() if name.startswith("en-")}
+
+
+# -- document pages, one field per test --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_url(name):
+    actual, expected = parsed(name)
+    assert actual["url"] == expected["url"] == PAGE_URLS[name]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_title(name):
+    actual, expected = parsed(name)
+    assert actual["title"] == expected["title"]
+    assert actual["title"] and "OHCHR" not in actual["title"]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_published(name):
+    actual, expected = parsed(name)
+    assert actual["published"] == expected["published"]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_type(name):
+    actual, expected = parsed(name)
+    assert actual["doc_type"] == expected["doc_type"]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_language(name):
+    actual, expected = parsed(name)
+    assert actual["language"] == expected["language"] == name[:2]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_links(name):
+    actual, expected = parsed(name)
+    assert actual["links"] == expected["links"]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_metadata(name):
+    actual, expected = parsed(name)
+    assert actual["metadata"] == expected["metadata"]
+
+
+@pytest.mark.parametrize("name", [n for n in DOCUMENTS if "-documents-" in n])
+def test_reports_keep_their_un_symbol_and_link_only_their_pdf(name):
+    actual, _ = parsed(name)
+    (pdf,) = [url for relation, url in actual["links"] if relation == "attachment"]
+    assert actual["title"].startswith(actual["metadata"]["un_symbol"] + ":")
+    assert symbol_from_pdf_url(pdf) == actual["metadata"]["un_symbol"]
+    # The UN Official Document System, on another host, is not followed.
+    assert all(url.startswith(LIVE + "/") for _, url in actual["links"])
+
+
+def test_press_release_and_its_arabic_version_link_each_other_but_not_the_report():
+    english, _ = parsed(COAST_PRESS)
+    arabic, _ = parsed(COAST_PRESS_AR)
+    assert english["links"] == [["translation", PAGE_URLS[COAST_PRESS_AR]]]
+    assert arabic["links"] == [["translation", PAGE_URLS[COAST_PRESS]]]
+    assert (arabic["doc_type"], arabic["published"]) == ("news", english["published"])
+    assert arabic["title"].startswith("سوريا:")
+
+
+@pytest.mark.parametrize(("url", "symbol"), [
+    (COAST_PDF, "A/HRC/60/CRP.4"),
+    (f"{LIVE}/sites/default/files/documents/hrbodies/hrcouncil/coisyria/a-hrc-58-70-en.pdf", "A/HRC/58/70"),
+    (f"{LIVE}/sites/default/files/a-hrc-57-86-add-1-ar.pdf", "A/HRC/57/86/Add.1"),
+    (f"{LIVE}/sites/default/files/2025-03/syria-factsheet.pdf", None),
+])
+def test_un_symbol_from_a_pdf_file_name(url, symbol):
+    assert symbol_from_pdf_url(url) == symbol
+
+
+# -- crawl decisions -------------------------------------------------------------------------------------
+
+
+class FakeStore:
+    """The part of the Store the spider reads: which URLs are known, and a known page's links."""
+
+    def __init__(self, known=(), documents=None, links=None):
+        self.known = set(known)
+        self.documents = documents or {}
+        self.link_rows = links or {}
+
+    def knows(self, url):
+        return url in self.known
+
+    def document(self, doc_id):
+        return self.documents.get(doc_id)
+
+    def links(self, doc_id):
+        return self.link_rows.get(doc_id, [])
+
+
+def requests_from(results) -> list[Request]:
+    return [r for r in results if isinstance(r, Request)]
+
+
+def test_crawl_starts_at_the_commissions_latest_listing():
+    spider = CommissionOfInquirySyriaSpider()
+    (request,) = spider.first_requests()
+    assert request.url == LATEST and request.callback == spider.parse
+
+
+def test_listing_requests_every_item_and_the_next_page_while_something_is_new():
+    spider = CommissionOfInquirySyriaSpider(store=FakeStore())
+    requests = requests_from(spider.parse(saved_response("listing-page-0.html")))
+    assert [r.url for r in requests] == [e["url"] for e in parsed("listing-page-0.html")[0]["entries"]] + [
+        LATEST + "&page=1"]
+    assert all(r.errback == spider.record_download_error for r in requests)
+
+
+def test_listing_stops_paging_when_every_item_is_known():
+    entries = parsed("listing-page-0.html")[0]["entries"]
+    spider = CommissionOfInquirySyriaSpider(store=FakeStore(known=[e["url"] for e in entries]))
+    assert [r.url for r in requests_from(spider.parse(saved_response("listing-page-0.html")))] == [
+        e["url"] for e in entries]
+
+
+def test_since_backfills_past_known_pages_and_stops_at_older_items():
+    entries = parsed("listing-page-1.html")[0]["entries"]
+    spider = CommissionOfInquirySyriaSpider(since="2024-12-08", store=FakeStore(known=[e["url"] for e in entries]))
+    urls = [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))]
+    assert urls == [e["url"] for e in entries if e["published"] >= "2024-12-08"]
+    first_page = [e["url"] for e in parsed("listing-page-0.html")[0]["entries"]]
+    spider = CommissionOfInquirySyriaSpider(since=date(2024, 1, 1), store=FakeStore(known=first_page))
+    assert requests_from(spider.parse(saved_response("listing-page-0.html")))[-1].url == LATEST + "&page=1"
+
+
+def test_report_page_yields_itself_then_its_pdf():
+    spider = CommissionOfInquirySyriaSpider()
+    item, pdf_request = spider.parse_document(saved_response(COAST_PAPER))
+    assert isinstance(item, ReportItem) and item["body"].startswith(b"<!DOCTYPE html>")
+    assert (pdf_request.url, pdf_request.callback) == (COAST_PDF, spider.parse_attachment)
+    assert pdf_request.meta["parent"]["published"] == date(2025, 8, 14)
+
+
+def test_pdf_is_its_own_document_with_the_un_symbol_of_its_file_name():
+    spider = CommissionOfInquirySyriaSpider()
+    parent = {"url": PAGE_URLS[COAST_PAPER], "title": "A/HRC/60/CRP.4: Violence in the coastal region",
+              "published": "2025-08-14", "doc_type": "report", "language": "en"}
+    response = Response(COAST_PDF, body=b"%PDF-1.4 ...", headers={"Content-Type": "application/pdf"},
+                        request=Request(COAST_PDF, meta={"parent": parent}))
+    (item,) = spider.parse_attachment(response)
+    assert (item["title"], item["published"], item["doc_type"], item["language"]) == (
+        parent["title"], date(2025, 8, 14), "report", "en")
+    assert item["metadata"] == {"landing_page": PAGE_URLS[COAST_PAPER], "un_symbol": "A/HRC/60/CRP.4"}
+
+
+def test_unchanged_page_rechecks_its_pdf_from_the_store():
+    page = PAGE_URLS[COAST_PAPER]
+    store = FakeStore(known=[page],
+                      documents={document_id(page): {"title": "A/HRC/60/CRP.4", "published": "2025-08-14",
+                                                     "doc_type": "report", "language_declared": "en"}},
+                      links={document_id(page): [{"relation": "attachment", "to_url": COAST_PDF}]})
+    spider = CommissionOfInquirySyriaSpider(store=store)
+    (request,) = spider.parse_document(Response(page, status=304, request=Request(page)))
+    assert (request.url, request.callback) == (COAST_PDF, spider.parse_attachment)
+
+
+def test_mirror_base_url_replaces_the_live_site_in_root_relative_links():
+    spider = CommissionOfInquirySyriaSpider(base_url="http://127.0.0.1:8089/ohchr_coi")
+    url = "http://127.0.0.1:8089/ohchr_coi" + urlsplit(PAGE_URLS[COAST_PAPER]).path
+    item = spider.read_document(saved_response(COAST_PAPER, url=url))
+    assert item["links"] == [("attachment", "http://127.0.0.1:8089/ohchr_coi" + urlsplit(COAST_PDF).path)]
+    listing_url = "http://127.0.0.1:8089/ohchr_coi/en/latest?field_entity_target_id=2113"
+    listing = spider.read_listing(saved_response("listing-page-0.html", url=listing_url))
+    assert listing.next_page == listing_url + "&page=1"
+    assert all(e.url.startswith("http://127.0.0.1:8089/ohchr_coi/en/") for e in listing.entries)
+
+
+def test_source_description():
+    info = CommissionOfInquirySyriaSpider.source_info()
+    assert (info.id, info.source_type, info.languages, info.on_the_ground) == ("ohchr_coi", "un", ("en", "ar"), True)
+    assert info.homepage == LIVE and "A/HRC" in info.description and info.crawl_method
+
+
+# -- over HTTP: the mirror, crawled twice ------------------------------------------------------------------
+
+CRAWL = """
+import json, sys
+from crawlers.run import crawl
+from pipeline.settings import Settings
+print("STATS " + json.dumps(crawl(Settings.from_env(), sources=[sys.argv[1]], progress=False)))
+"""
+
+
+def run_crawl(source: str, mirror_url: str, data_dir: Path) -> dict:
+    env = {**os.environ, "COI_DATA_DIR": str(data_dir), "COI_MIRROR_URL": mirror_url, "COI_CONTACT": CONTACT,
+           "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", CRAWL, source], env=env, cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    line = [line for line in result.stdout.splitlines() if line.startswith("STATS ")][-1]
+    return json.loads(line.removeprefix("STATS "))["sources"][source]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("ohchr-coi-data")
+    runs = {}
+    with Mirror() as mirror:
+        for name in ("first", "again"):
+            mirror.clear_log()
+            runs[name] = SimpleNamespace(stats=run_crawl("ohchr_coi", mirror.url, data_dir), hits=mirror.hits)
+        base_url = mirror.url
+    store = Store(data_dir)
+    yield SimpleNamespace(runs=runs, store=store, url=lambda path: f"{base_url}/ohchr_coi{path}")
+    store.close()
+
+
+def test_first_crawl_stores_every_item_pdf_and_translation(crawled):
+    stats = crawled.runs["first"].stats
+    # 7 listed pages (2 reports, 4 press releases, 1 statement), 2 report PDFs, 1 Arabic press release.
+    assert (stats["new_documents"], stats["errors"], stats["finish_reason"]) == (10, 0, "finished")
+    assert crawled.store.sources()["ohchr_coi"]["source_type"] == "un"
+
+
+def test_stored_report_pdf_keeps_its_un_symbol_and_page(crawled):
+    store, url = crawled.store, crawled.url
+    page = url(urlsplit(PAGE_URLS[COAST_PAPER]).path)
+    pdf = url(urlsplit(COAST_PDF).path)
+    assert {(link["relation"], link["to_document"]) for link in store.links(document_id(page))} == {
+        ("attachment", document_id(pdf))}
+    stored_pdf = store.document(document_id(pdf))
+    assert store.body(stored_pdf["sha256"]).startswith(b"%PDF-") and stored_pdf["published"] == "2025-08-14"
+    assert stored_pdf["metadata"] == {"landing_page": page, "un_symbol": "A/HRC/60/CRP.4"}
+    press = url(urlsplit(PAGE_URLS[COAST_PRESS]).path)
+    arabic = url(urlsplit(PAGE_URLS[COAST_PRESS_AR]).path)
+    assert {(link["relation"], link["to_document"]) for link in store.links(document_id(press))} == {
+        ("translation", document_id(arabic))}
+    assert store.document(document_id(arabic))["language_declared"] == "ar"
+
+
+def test_second_crawl_stores_nothing_new_and_does_not_page_on(crawled):
+    run = crawled.runs["again"]
+    assert (run.stats["new_documents"], run.stats["new_versions"], run.stats["errors"]) == (0, 0, 0)
+    assert run.stats["not_modified"] >= 6
+    assert not any("page=1" in hit.path for hit in run.hits)
+    assert all(hit.status in (200, 304) for hit in run.hits)
+
+
+def test_crawl_reads_robots_txt_names_the_contact_and_stays_on_the_site(crawled):
+    for run in crawled.runs.values():
+        assert [hit.path for hit in run.hits].count("/robots.txt") == 1
+        assert not [hit for hit in run.hits if "/search" in hit.path]
+        assert all(hit.path == "/robots.txt" or hit.path.startswith("/ohchr_coi/") for hit in run.hits)
+        assert all(CONTACT in hit.user_agent for hit in run.hits)

@@ -1,0 +1,410 @@
+"""Saved-page tests for the US State Department (Country Reports on Human Rights Practices) spider, its crawl
+decisions, and a crawl of the mirror.
+
+Each page in tests/fixtures/pages/usdos/ (URLs in pages.json) is a copy of the mirror's page, with its expected
+output in tests/fixtures/expected/usdos/<page>.json. After changing a page or the spider, run
+COI_UPDATE_EXPECTED=1 pytest tests/test_spider_usdos.py, review the diff, then commit it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response
+
+from crawlers.items import ReportItem
+from crawlers.mirror.server import SITES_DIR, Mirror, SiteTree
+from crawlers.spiders.hrw import Listing
+from crawlers.spiders.usdos import StateDepartmentHumanRightsReportSpider
+from pipeline.store import Store
+from pipeline.urls import document_id
+
+ROOT = Path(__file__).parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+PAGES = FIXTURES / "pages" / "usdos"
+EXPECTED = FIXTURES / "expected" / "usdos"
+PAGE_URLS: dict[str, str] = json.loads((PAGES / "pages.json").read_text(encoding="utf-8"))
+LISTINGS = sorted(name for name in PAGE_URLS if name.startswith("listing-"))
+DOCUMENTS = sorted(name for name in PAGE_URLS if not name.startswith("listing-"))
+LIVE = "https://www.state.gov"
+INDEX = f"{LIVE}/reports-bureau-of-democracy-human-rights-and-labor/country-reports-on-human-rights-practices/"
+REPORT_2024 = "reports-2024-syria.html"
+PDF_2024 = f"{LIVE}/wp-content/uploads/2025/08/624521_SYRIA-2024-HUMAN-RIGHTS-REPORT.pdf"
+CONTACT = "coi-usdos-tests@example.org"
+
+
+def saved_response(name: str, url: str | None = None, meta: dict | None = None) -> HtmlResponse:
+    url = url or PAGE_URLS[name]
+    request = Request(url, meta=meta or {})
+    return HtmlResponse(url=url, body=(PAGES / name).read_bytes(), encoding="utf-8", request=request,
+                        headers={"Content-Type": "text/html; charset=UTF-8", "ETag": '"abc"'})
+
+
+def listing_output(listing: Listing) -> dict:
+    return {
+        "entries": [{"url": e.url, "title": e.title, "published": e.published.isoformat() if e.published else None,
+                     "doc_type": e.doc_type} for e in listing.entries],
+        "next_page": listing.next_page,
+    }
+
+
+def document_output(item: ReportItem) -> dict:
+    return {
+        "url": item["url"],
+        "title": item["title"],
+        "published": item["published"].isoformat() if item["published"] else None,
+        "doc_type": item["doc_type"],
+        "language": item["language"],
+        "links": [list(link) for link in item["links"]],
+        "metadata": item["metadata"],
+    }
+
+
+def load_expected(path: Path, actual: dict) -> dict:
+    """The reviewed expected output; written from actual with COI_UPDATE_EXPECTED=1, and never assumed."""
+    if os.environ.get("COI_UPDATE_EXPECTED") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run COI_UPDATE_EXPECTED=1 pytest {Path(__file__).name}, "
+                    "review, then commit it")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def parsed(name: str) -> tuple[dict, dict]:
+    """(actual, expected) output for one saved page, parsed once."""
+    spider = StateDepartmentHumanRightsReportSpider()
+    response = saved_response(name)
+    if name in LISTINGS:
+        actual = listing_output(spider.read_listing(response))
+    else:
+        actual = document_output(spider.read_document(response))
+    return actual, load_expected(EXPECTED / name.replace(".html", ".json"), actual)
+
+
+def test_every_saved_page_has_reviewed_expected_output():
+    missing = [name for name in PAGE_URLS if not (EXPECTED / name.replace(".html", ".json")).exists()]
+    assert not missing, f"expected output missing for {missing}: review, then commit"
+    assert set(PAGE_URLS) == {p.name for p in PAGES.glob("*.html")}
+
+
+def test_a_missing_expected_file_fails_and_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.delenv("COI_UPDATE_EXPECTED", raising=False)
+    with pytest.raises(pytest.fail.Exception, match="review, then commit"):
+        load_expected(tmp_path / "absent.json", {"title": "x"})
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_URLS))
+def test_saved_page_is_the_page_the_mirror_serves(name):
+    parts = urlsplit(PAGE_URLS[name])
+    resource = SiteTree(SITES_DIR).resolve("/usdos" + parts.path, parts.query)
+    assert resource is not None and resource.body == (PAGES / name).read_bytes()
+
+
+# -- listing pages, one field per test ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_urls(name):
+    actual, expected = parsed(name)
+    assert [e["url"] for e in actual["entries"]] == [e["url"] for e in expected["entries"]]
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_titles(name):
+    actual, expected = parsed(name)
+    assert [e["title"] for e in actual["entries"]] == [e["title"] for e in expected["entries"]]
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_dates(name):
+    actual, expected = parsed(name)
+    assert [e["published"] for e in actual["entries"]] == [e["published"] for e in expected["entries"]]
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_doc_types(name):
+    actual, expected = parsed(name)
+    assert [e["doc_type"] for e in actual["entries"]] == [e["doc_type"] for e in expected["entries"]]
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_listing_next_page(name):
+    actual, expected = parsed(name)
+    assert actual["next_page"] == expected["next_page"]
+
+
+def test_listing_is_newest_first_spans_the_transition_and_pages_end():
+    dates = [e["published"] for name in LISTINGS for e in parsed(name)[0]["entries"]]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] > "2024-12-08" > dates[-1]
+    assert parsed("listing-page-1.html")[0]["next_page"] == INDEX + "page/2/"
+    assert parsed("listing-page-2.html")[0]["next_page"] is None
+
+
+def test_listing_leads_to_the_syria_chapter_of_every_year():
+    listed = [e["url"] for name in LISTINGS for e in parsed(name)[0]["entries"]]
+    assert listed == [f"{LIVE}/reports/{year}-country-reports-on-human-rights-practices/syria/"
+                      for year in (2024, 2023, 2022, 2021, 2020)]
+    assert set(listed) == set(PAGE_URLS[name] for name in DOCUMENTS)
+
+
+def test_listing_skips_links_that_are_not_a_years_collection():
+    body = (b'<html><body><ul class="collection-results">'
+            b'<li class="collection-result"><p class="collection-result__date">June 26, 2025</p>'
+            b'<a class="collection-result__link" '
+            b'href="https://www.state.gov/reports/2025-trafficking-in-persons-report/">'
+            b'2025 Trafficking in Persons Report</a></li>'
+            b'<li class="collection-result"><p class="collection-result__date">April 22, 2024</p>'
+            b'<a class="collection-result__link" href="/reports/2023-country-reports-on-human-rights-practices/">'
+            b'2023 Country Reports on Human Rights Practices</a></li></ul></body></html>')
+    response = HtmlResponse(url=INDEX, body=body, encoding="utf-8", request=Request(INDEX))
+    listing = StateDepartmentHumanRightsReportSpider().read_listing(response)
+    assert [e.url for e in listing.entries] == [f"{LIVE}/reports/2023-country-reports-on-human-rights-practices/syria/"]
+    assert listing.next_page is None
+
+
+# -- Syria chapters, one field per test --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_url(name):
+    actual, expected = parsed(name)
+    assert actual["url"] == expected["url"] == PAGE_URLS[name]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_title(name):
+    actual, expected = parsed(name)
+    assert actual["title"] == expected["title"]
+    assert actual["title"] == f"{name.split('-')[1]} Country Reports on Human Rights Practices: Syria"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_published(name):
+    actual, expected = parsed(name)
+    assert actual["published"] == expected["published"]
+    # Released the year after the year it covers (the 2024 report in August 2025).
+    assert int(actual["published"][:4]) == int(actual["metadata"]["report_year"]) + 1
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_type(name):
+    actual, expected = parsed(name)
+    assert actual["doc_type"] == expected["doc_type"] == "annual_report"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_language(name):
+    actual, expected = parsed(name)
+    assert actual["language"] == expected["language"] == "en"
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_links(name):
+    actual, expected = parsed(name)
+    assert actual["links"] == expected["links"]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_document_metadata(name):
+    actual, expected = parsed(name)
+    assert actual["metadata"] == expected["metadata"]
+    assert actual["metadata"]["report_year"] == name.split("-")[1]
+
+
+def test_recent_chapters_link_their_pdf_named_by_the_year_covered():
+    for name in DOCUMENTS:
+        actual, _ = parsed(name)
+        pdfs = [url for relation, url in actual["links"] if relation == "attachment"]
+        year = actual["metadata"]["report_year"]
+        if year >= "2022":
+            assert len(pdfs) == 1 and pdfs[0].endswith(f"_SYRIA-{year}-HUMAN-RIGHTS-REPORT.pdf")
+        else:
+            assert pdfs == []
+
+
+# -- crawl decisions -------------------------------------------------------------------------------------
+
+
+class FakeStore:
+    """The part of the Store the spider reads: which URLs are known, and a known page's links."""
+
+    def __init__(self, known=(), documents=None, links=None):
+        self.known = set(known)
+        self.documents = documents or {}
+        self.link_rows = links or {}
+
+    def knows(self, url):
+        return url in self.known
+
+    def document(self, doc_id):
+        return self.documents.get(doc_id)
+
+    def links(self, doc_id):
+        return self.link_rows.get(doc_id, [])
+
+
+def requests_from(results) -> list[Request]:
+    return [r for r in results if isinstance(r, Request)]
+
+
+def test_crawl_starts_at_the_index_of_annual_reports():
+    spider = StateDepartmentHumanRightsReportSpider()
+    (request,) = spider.first_requests()
+    assert request.url == INDEX and request.callback == spider.parse
+
+
+def test_listing_requests_every_syria_chapter_and_the_next_page_while_something_is_new():
+    spider = StateDepartmentHumanRightsReportSpider(store=FakeStore())
+    requests = requests_from(spider.parse(saved_response("listing-page-1.html")))
+    assert [r.url for r in requests] == [e["url"] for e in parsed("listing-page-1.html")[0]["entries"]] + [
+        INDEX + "page/2/"]
+    assert all(r.errback == spider.record_download_error for r in requests)
+
+
+def test_listing_stops_paging_when_every_chapter_is_known():
+    entries = parsed("listing-page-1.html")[0]["entries"]
+    spider = StateDepartmentHumanRightsReportSpider(store=FakeStore(known=[e["url"] for e in entries]))
+    assert [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))] == [
+        e["url"] for e in entries]
+
+
+def test_since_backfills_past_known_pages_and_stops_at_older_reports():
+    entries = parsed("listing-page-1.html")[0]["entries"]
+    spider = StateDepartmentHumanRightsReportSpider(since="2024-01-01",
+                                                    store=FakeStore(known=[e["url"] for e in entries]))
+    urls = [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))]
+    assert urls == [e["url"] for e in entries if e["published"] >= "2024-01-01"]
+    spider = StateDepartmentHumanRightsReportSpider(since=date(2020, 1, 1),
+                                                    store=FakeStore(known=[e["url"] for e in entries]))
+    assert requests_from(spider.parse(saved_response("listing-page-1.html")))[-1].url == INDEX + "page/2/"
+
+
+def test_chapter_yields_itself_then_its_pdf():
+    spider = StateDepartmentHumanRightsReportSpider()
+    item, pdf_request = spider.parse_document(saved_response(REPORT_2024))
+    assert isinstance(item, ReportItem) and item["body"].startswith(b"<!DOCTYPE html>")
+    assert (pdf_request.url, pdf_request.callback) == (PDF_2024, spider.parse_attachment)
+    assert pdf_request.meta["parent"]["published"] == date(2025, 8, 12)
+
+
+def test_pdf_is_its_own_document_with_the_year_it_covers():
+    spider = StateDepartmentHumanRightsReportSpider()
+    parent = {"url": PAGE_URLS[REPORT_2024], "title": "2024 Country Reports on Human Rights Practices: Syria",
+              "published": "2025-08-12", "doc_type": "annual_report", "language": "en"}
+    response = Response(PDF_2024, body=b"%PDF-1.4 ...", headers={"Content-Type": "application/pdf"},
+                        request=Request(PDF_2024, meta={"parent": parent}))
+    (item,) = spider.parse_attachment(response)
+    assert (item["title"], item["published"], item["doc_type"]) == (parent["title"], date(2025, 8, 12),
+                                                                    "annual_report")
+    assert item["metadata"] == {"landing_page": PAGE_URLS[REPORT_2024], "report_year": "2024"}
+
+
+def test_unchanged_chapter_rechecks_its_pdf_from_the_store():
+    page = PAGE_URLS[REPORT_2024]
+    store = FakeStore(known=[page],
+                      documents={document_id(page): {"title": "2024: Syria", "published": "2025-08-12",
+                                                     "doc_type": "annual_report", "language_declared": "en"}},
+                      links={document_id(page): [{"relation": "attachment", "to_url": PDF_2024}]})
+    spider = StateDepartmentHumanRightsReportSpider(store=store)
+    (request,) = spider.parse_document(Response(page, status=304, request=Request(page)))
+    assert (request.url, request.callback) == (PDF_2024, spider.parse_attachment)
+
+
+def test_mirror_base_url_replaces_the_live_site_in_links():
+    spider = StateDepartmentHumanRightsReportSpider(base_url="http://127.0.0.1:8089/usdos")
+    listing_url = "http://127.0.0.1:8089/usdos" + urlsplit(INDEX).path
+    listing = spider.read_listing(saved_response("listing-page-1.html", url=listing_url))
+    assert listing.entries[0].url == (
+        "http://127.0.0.1:8089/usdos/reports/2024-country-reports-on-human-rights-practices/syria/")
+    assert listing.next_page == listing_url + "page/2/"
+    item = spider.read_document(saved_response(REPORT_2024, url=listing.entries[0].url))
+    assert item["links"] == [("attachment", "http://127.0.0.1:8089/usdos" + urlsplit(PDF_2024).path)]
+    assert item["metadata"]["report_year"] == "2024"
+
+
+def test_source_description():
+    info = StateDepartmentHumanRightsReportSpider.source_info()
+    assert (info.id, info.source_type, info.languages, info.on_the_ground) == ("usdos", "government", ("en",), False)
+    assert info.homepage == LIVE and "calendar year" in info.description and info.crawl_method
+
+
+# -- over HTTP: the mirror, crawled twice ------------------------------------------------------------------
+
+CRAWL = """
+import json, sys
+from crawlers.run import crawl
+from pipeline.settings import Settings
+print("STATS " + json.dumps(crawl(Settings.from_env(), sources=[sys.argv[1]], progress=False)))
+"""
+
+
+def run_crawl(source: str, mirror_url: str, data_dir: Path) -> dict:
+    env = {**os.environ, "COI_DATA_DIR": str(data_dir), "COI_MIRROR_URL": mirror_url, "COI_CONTACT": CONTACT,
+           "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", CRAWL, source], env=env, cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    line = [line for line in result.stdout.splitlines() if line.startswith("STATS ")][-1]
+    return json.loads(line.removeprefix("STATS "))["sources"][source]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("usdos-data")
+    runs = {}
+    with Mirror() as mirror:
+        for name in ("first", "again"):
+            mirror.clear_log()
+            runs[name] = SimpleNamespace(stats=run_crawl("usdos", mirror.url, data_dir), hits=mirror.hits)
+        base_url = mirror.url
+    store = Store(data_dir)
+    yield SimpleNamespace(runs=runs, store=store, url=lambda path: f"{base_url}/usdos{path}")
+    store.close()
+
+
+def test_first_crawl_stores_every_chapter_and_pdf(crawled):
+    stats = crawled.runs["first"].stats
+    # 5 Syria chapters (2020 to 2024), 3 PDFs.
+    assert (stats["new_documents"], stats["errors"], stats["finish_reason"]) == (8, 0, "finished")
+    assert crawled.store.sources()["usdos"]["source_type"] == "government"
+
+
+def test_stored_chapter_links_its_pdf(crawled):
+    store, url = crawled.store, crawled.url
+    page = url(urlsplit(PAGE_URLS[REPORT_2024]).path)
+    pdf = url(urlsplit(PDF_2024).path)
+    assert {(link["relation"], link["to_document"]) for link in store.links(document_id(page))} == {
+        ("attachment", document_id(pdf))}
+    stored_pdf = store.document(document_id(pdf))
+    assert store.body(stored_pdf["sha256"]).startswith(b"%PDF-") and stored_pdf["published"] == "2025-08-12"
+    assert stored_pdf["metadata"] == {"landing_page": page, "report_year": "2024"}
+    stored_page = store.document(document_id(page))
+    assert "Sednaya" in store.body(stored_page["sha256"]).decode("utf-8")
+
+
+def test_second_crawl_stores_nothing_new_and_does_not_page_on(crawled):
+    run = crawled.runs["again"]
+    assert (run.stats["new_documents"], run.stats["new_versions"], run.stats["errors"]) == (0, 0, 0)
+    assert run.stats["not_modified"] >= 6
+    assert not any("/page/2/" in hit.path for hit in run.hits)
+    assert all(hit.status in (200, 304) for hit in run.hits)
+
+
+def test_crawl_reads_robots_txt_and_names_the_contact(crawled):
+    for run in crawled.runs.values():
+        assert [hit.path for hit in run.hits].count("/robots.txt") == 1
+        assert not [hit for hit in run.hits if "?s=" in hit.path]
+        assert all(CONTACT in hit.user_agent for hit in run.hits)
