@@ -7,122 +7,33 @@ COI_UPDATE_EXPECTED=1 pytest tests/test_spider_hrw.py, review the diff, then com
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import Response
 
 from crawlers.items import ReportItem
-from crawlers.spiders.hrw import HumanRightsWatchSpider, Listing
+from crawlers.spiders.hrw import HumanRightsWatchSpider
 from pipeline.urls import document_id
+from spider_harness import SavedPages, SavedPageContract, FakeStore, requests_from
 
-FIXTURES = Path(__file__).parent / "fixtures"
-PAGES = FIXTURES / "pages" / "hrw"
-EXPECTED = FIXTURES / "expected" / "hrw"
-PAGE_URLS: dict[str, str] = json.loads((PAGES / "pages.json").read_text(encoding="utf-8"))
-LISTINGS = sorted(name for name in PAGE_URLS if name.startswith("listing-"))
-DOCUMENTS = sorted(name for name in PAGE_URLS if not name.startswith("listing-"))
+
+SAVED = SavedPages("hrw", HumanRightsWatchSpider)
+PAGE_URLS, LISTINGS, DOCUMENTS = SAVED.urls, SAVED.listings, SAVED.documents
+saved_response, parsed = SAVED.response, SAVED.parsed
+
 LIVE = "https://www.hrw.org"
 
 
-def saved_response(name: str, url: str | None = None, meta: dict | None = None) -> HtmlResponse:
-    url = url or PAGE_URLS[name]
-    request = Request(url, meta=meta or {})
-    return HtmlResponse(url=url, body=(PAGES / name).read_bytes(), encoding="utf-8", request=request,
-                        headers={"Content-Type": "text/html; charset=utf-8", "ETag": '"abc"'})
+class TestSavedPages(SavedPageContract):
+    pages = SAVED
+    organisation = "Human Rights Watch"
 
-
-def listing_output(listing: Listing) -> dict:
-    return {
-        "entries": [{"url": e.url, "title": e.title, "published": e.published.isoformat() if e.published else None,
-                     "doc_type": e.doc_type} for e in listing.entries],
-        "next_page": listing.next_page,
-    }
-
-
-def document_output(item: ReportItem) -> dict:
-    return {
-        "url": item["url"],
-        "title": item["title"],
-        "published": item["published"].isoformat() if item["published"] else None,
-        "doc_type": item["doc_type"],
-        "language": item["language"],
-        "links": [list(link) for link in item["links"]],
-        "metadata": item["metadata"],
-    }
-
-
-def load_expected(path: Path, actual: dict) -> dict:
-    """The reviewed expected output; written from actual with COI_UPDATE_EXPECTED=1, and never assumed."""
-    if os.environ.get("COI_UPDATE_EXPECTED") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    if not path.exists():
-        pytest.fail(f"{path} is missing: run COI_UPDATE_EXPECTED=1 pytest {Path(__file__).name}, "
-                    "review, then commit it")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-@cache
-def parsed(name: str) -> tuple[dict, dict]:
-    """(actual, expected) output for one saved page, parsed once."""
-    spider = HumanRightsWatchSpider()
-    response = saved_response(name)
-    if name in LISTINGS:
-        actual = listing_output(spider.read_listing(response))
-    else:
-        actual = document_output(spider.read_document(response))
-    return actual, load_expected(EXPECTED / name.replace(".html", ".json"), actual)
-
-
-def test_every_saved_page_has_reviewed_expected_output():
-    missing = [name for name in PAGE_URLS if not (EXPECTED / name.replace(".html", ".json")).exists()]
-    assert not missing, f"expected output missing for {missing}: review, then commit"
-    assert set(PAGE_URLS) == {p.name for p in PAGES.glob("*.html")}
-
-
-def test_a_missing_expected_file_fails_and_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.delenv("COI_UPDATE_EXPECTED", raising=False)
-    with pytest.raises(pytest.fail.Exception, match="review, then commit"):
-        load_expected(tmp_path / "absent.json", {"title": "x"})
-
-
-# -- listing pages, one field per test ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_urls(name):
-    actual, expected = parsed(name)
-    assert [e["url"] for e in actual["entries"]] == [e["url"] for e in expected["entries"]]
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_titles(name):
-    actual, expected = parsed(name)
-    assert [e["title"] for e in actual["entries"]] == [e["title"] for e in expected["entries"]]
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_dates(name):
-    actual, expected = parsed(name)
-    assert [e["published"] for e in actual["entries"]] == [e["published"] for e in expected["entries"]]
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_doc_types(name):
-    actual, expected = parsed(name)
-    assert [e["doc_type"] for e in actual["entries"]] == [e["doc_type"] for e in expected["entries"]]
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_next_page(name):
-    actual, expected = parsed(name)
-    assert actual["next_page"] == expected["next_page"]
+    def test_document_published(self, name):
+        actual, expected = parsed(name)
+        assert actual["published"] == expected["published"]
+        assert actual["published"] in name  # the date in the URL is the publication date
 
 
 def test_listing_is_newest_first_and_pages_end():
@@ -130,53 +41,6 @@ def test_listing_is_newest_first_and_pages_end():
     assert dates == sorted(dates, reverse=True)
     assert parsed("listing-page-0.html")[0]["next_page"] == f"{LIVE}/middle-east/n-africa/syria?page=1"
     assert parsed("listing-page-2.html")[0]["next_page"] is None
-
-
-# -- document pages, one field per test --------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_url(name):
-    actual, expected = parsed(name)
-    assert actual["url"] == expected["url"] == PAGE_URLS[name]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_title(name):
-    actual, expected = parsed(name)
-    assert actual["title"] == expected["title"]
-    assert actual["title"] and "Human Rights Watch" not in actual["title"]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_published(name):
-    actual, expected = parsed(name)
-    assert actual["published"] == expected["published"]
-    assert actual["published"] in name  # the date in the URL is the publication date
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_type(name):
-    actual, expected = parsed(name)
-    assert actual["doc_type"] == expected["doc_type"]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_language(name):
-    actual, expected = parsed(name)
-    assert actual["language"] == expected["language"]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_links(name):
-    actual, expected = parsed(name)
-    assert actual["links"] == expected["links"]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_metadata(name):
-    actual, expected = parsed(name)
-    assert actual["metadata"] == expected["metadata"]
 
 
 def test_report_links_its_pdf_and_its_arabic_version_which_links_back():
@@ -191,28 +55,6 @@ def test_report_links_its_pdf_and_its_arabic_version_which_links_back():
 
 
 # -- crawl decisions -------------------------------------------------------------------------------------
-
-
-class FakeStore:
-    """The part of the Store the spider reads: which URLs are known, and a known page's links."""
-
-    def __init__(self, known=(), documents=None, links=None):
-        self.known = set(known)
-        self.documents = documents or {}
-        self.link_rows = links or {}
-
-    def knows(self, url):
-        return url in self.known
-
-    def document(self, doc_id):
-        return self.documents.get(doc_id)
-
-    def links(self, doc_id):
-        return self.link_rows.get(doc_id, [])
-
-
-def requests_from(results) -> list[Request]:
-    return [r for r in results if isinstance(r, Request)]
 
 
 def test_listing_requests_every_document_and_the_next_page_while_something_is_new():

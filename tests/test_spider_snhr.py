@@ -7,34 +7,31 @@ COI_UPDATE_EXPECTED=1 pytest tests/test_spider_snhr.py, review the diff, then co
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import date
-from functools import cache
-from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import Response
 
 from crawlers.items import ReportItem
-from crawlers.mirror.server import SITES_DIR, Mirror, SiteTree
-from crawlers.spiders.hrw import Listing
 from crawlers.spiders.snhr import SyrianNetworkForHumanRightsSpider
-from pipeline.store import Store
 from pipeline.urls import document_id
+from spider_harness import (
+    SavedPages,
+    MirroredPageContract,
+    FakeStore,
+    requests_from,
+    crawl_mirror_twice,
+    assert_second_crawl_stores_nothing_new,
+    assert_reads_robots_txt_and_names_the_contact,
+)
 
-ROOT = Path(__file__).parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
-PAGES = FIXTURES / "pages" / "snhr"
-EXPECTED = FIXTURES / "expected" / "snhr"
-PAGE_URLS: dict[str, str] = json.loads((PAGES / "pages.json").read_text(encoding="utf-8"))
-LISTINGS = sorted(name for name in PAGE_URLS if name.startswith("listing-"))
-DOCUMENTS = sorted(name for name in PAGE_URLS if not name.startswith("listing-"))
+
+SAVED = SavedPages("snhr", SyrianNetworkForHumanRightsSpider, charset="UTF-8")
+PAGE_URLS, LISTINGS, DOCUMENTS = SAVED.urls, SAVED.listings, SAVED.documents
+saved_response, parsed = SAVED.response, SAVED.parsed
+
 LIVE = "https://snhr.org"
 CATEGORY = f"{LIVE}/blog/category/reports/monthly-reports/"
 MARCH = "blog-2025-04-02-monthly-report-civilian-deaths-arrests-syria-march-2025.html"
@@ -43,105 +40,18 @@ MARCH_PDF = f"{LIVE}/wp-content/uploads/2025/04/M250402E.pdf"
 CONTACT = "coi-snhr-tests@example.org"
 
 
-def saved_response(name: str, url: str | None = None, meta: dict | None = None) -> HtmlResponse:
-    url = url or PAGE_URLS[name]
-    request = Request(url, meta=meta or {})
-    return HtmlResponse(url=url, body=(PAGES / name).read_bytes(), encoding="utf-8", request=request,
-                        headers={"Content-Type": "text/html; charset=UTF-8", "ETag": '"abc"'})
+class TestSavedPages(MirroredPageContract):
+    pages = SAVED
+    organisation = "Syrian Network for Human Rights"
 
+    def test_document_published(self, name):
+        actual, expected = parsed(name)
+        assert actual["published"] == expected["published"]
+        assert actual["published"] in name  # the date in the URL is the publication date
 
-def listing_output(listing: Listing) -> dict:
-    return {
-        "entries": [{"url": e.url, "title": e.title, "published": e.published.isoformat() if e.published else None,
-                     "doc_type": e.doc_type} for e in listing.entries],
-        "next_page": listing.next_page,
-    }
-
-
-def document_output(item: ReportItem) -> dict:
-    return {
-        "url": item["url"],
-        "title": item["title"],
-        "published": item["published"].isoformat() if item["published"] else None,
-        "doc_type": item["doc_type"],
-        "language": item["language"],
-        "links": [list(link) for link in item["links"]],
-        "metadata": item["metadata"],
-    }
-
-
-def load_expected(path: Path, actual: dict) -> dict:
-    """The reviewed expected output; written from actual with COI_UPDATE_EXPECTED=1, and never assumed."""
-    if os.environ.get("COI_UPDATE_EXPECTED") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    if not path.exists():
-        pytest.fail(f"{path} is missing: run COI_UPDATE_EXPECTED=1 pytest {Path(__file__).name}, "
-                    "review, then commit it")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-@cache
-def parsed(name: str) -> tuple[dict, dict]:
-    """(actual, expected) output for one saved page, parsed once."""
-    spider = SyrianNetworkForHumanRightsSpider()
-    response = saved_response(name)
-    if name in LISTINGS:
-        actual = listing_output(spider.read_listing(response))
-    else:
-        actual = document_output(spider.read_document(response))
-    return actual, load_expected(EXPECTED / name.replace(".html", ".json"), actual)
-
-
-def test_every_saved_page_has_reviewed_expected_output():
-    missing = [name for name in PAGE_URLS if not (EXPECTED / name.replace(".html", ".json")).exists()]
-    assert not missing, f"expected output missing for {missing}: review, then commit"
-    assert set(PAGE_URLS) == {p.name for p in PAGES.glob("*.html")}
-
-
-def test_a_missing_expected_file_fails_and_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.delenv("COI_UPDATE_EXPECTED", raising=False)
-    with pytest.raises(pytest.fail.Exception, match="review, then commit"):
-        load_expected(tmp_path / "absent.json", {"title": "x"})
-
-
-@pytest.mark.parametrize("name", sorted(PAGE_URLS))
-def test_saved_page_is_the_page_the_mirror_serves(name):
-    resource = SiteTree(SITES_DIR).resolve("/snhr" + urlsplit(PAGE_URLS[name]).path)
-    assert resource is not None and resource.body == (PAGES / name).read_bytes()
-
-
-# -- listing pages, one field per test ---------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_urls(name):
-    actual, expected = parsed(name)
-    assert [e["url"] for e in actual["entries"]] == [e["url"] for e in expected["entries"]]
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_titles(name):
-    actual, expected = parsed(name)
-    assert [e["title"] for e in actual["entries"]] == [e["title"] for e in expected["entries"]]
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_dates(name):
-    actual, expected = parsed(name)
-    assert [e["published"] for e in actual["entries"]] == [e["published"] for e in expected["entries"]]
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_doc_types(name):
-    actual, expected = parsed(name)
-    assert [e["doc_type"] for e in actual["entries"]] == [e["doc_type"] for e in expected["entries"]]
-
-
-@pytest.mark.parametrize("name", LISTINGS)
-def test_listing_next_page(name):
-    actual, expected = parsed(name)
-    assert actual["next_page"] == expected["next_page"]
+    def test_document_type(self, name):
+        actual, expected = parsed(name)
+        assert actual["doc_type"] == expected["doc_type"] == "report"
 
 
 def test_listing_is_newest_first_spans_the_transition_and_pages_end():
@@ -156,53 +66,6 @@ def test_listing_dates_are_the_dates_in_the_urls():
     for name in LISTINGS:
         for entry in parsed(name)[0]["entries"]:
             assert "/blog/" + entry["published"].replace("-", "/") + "/" in entry["url"]
-
-
-# -- report pages, one field per test ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_url(name):
-    actual, expected = parsed(name)
-    assert actual["url"] == expected["url"] == PAGE_URLS[name]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_title(name):
-    actual, expected = parsed(name)
-    assert actual["title"] == expected["title"]
-    assert actual["title"] and "Syrian Network for Human Rights" not in actual["title"]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_published(name):
-    actual, expected = parsed(name)
-    assert actual["published"] == expected["published"]
-    assert actual["published"] in name  # the date in the URL is the publication date
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_type(name):
-    actual, expected = parsed(name)
-    assert actual["doc_type"] == expected["doc_type"] == "report"
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_language(name):
-    actual, expected = parsed(name)
-    assert actual["language"] == expected["language"]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_links(name):
-    actual, expected = parsed(name)
-    assert actual["links"] == expected["links"]
-
-
-@pytest.mark.parametrize("name", DOCUMENTS)
-def test_document_metadata(name):
-    actual, expected = parsed(name)
-    assert actual["metadata"] == expected["metadata"]
 
 
 @pytest.mark.parametrize("name", [n for n in DOCUMENTS if n.startswith("blog-")])
@@ -225,28 +88,6 @@ def test_march_report_and_its_arabic_version_link_each_other():
 
 
 # -- crawl decisions -------------------------------------------------------------------------------------
-
-
-class FakeStore:
-    """The part of the Store the spider reads: which URLs are known, and a known page's links."""
-
-    def __init__(self, known=(), documents=None, links=None):
-        self.known = set(known)
-        self.documents = documents or {}
-        self.link_rows = links or {}
-
-    def knows(self, url):
-        return url in self.known
-
-    def document(self, doc_id):
-        return self.documents.get(doc_id)
-
-    def links(self, doc_id):
-        return self.link_rows.get(doc_id, [])
-
-
-def requests_from(results) -> list[Request]:
-    return [r for r in results if isinstance(r, Request)]
 
 
 def test_crawl_starts_at_the_monthly_reports_category():
@@ -332,36 +173,10 @@ def test_source_description():
 
 # -- over HTTP: the mirror, crawled twice ------------------------------------------------------------------
 
-CRAWL = """
-import json, sys
-from crawlers.run import crawl
-from pipeline.settings import Settings
-print("STATS " + json.dumps(crawl(Settings.from_env(), sources=[sys.argv[1]], progress=False)))
-"""
-
-
-def run_crawl(source: str, mirror_url: str, data_dir: Path) -> dict:
-    env = {**os.environ, "COI_DATA_DIR": str(data_dir), "COI_MIRROR_URL": mirror_url, "COI_CONTACT": CONTACT,
-           "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", CRAWL, source], env=env, cwd=ROOT, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    line = [line for line in result.stdout.splitlines() if line.startswith("STATS ")][-1]
-    return json.loads(line.removeprefix("STATS "))["sources"][source]
-
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("snhr-data")
-    runs = {}
-    with Mirror() as mirror:
-        for name in ("first", "again"):
-            mirror.clear_log()
-            runs[name] = SimpleNamespace(stats=run_crawl("snhr", mirror.url, data_dir), hits=mirror.hits)
-        base_url = mirror.url
-    store = Store(data_dir)
-    yield SimpleNamespace(runs=runs, store=store, url=lambda path: f"{base_url}/snhr{path}")
-    store.close()
+    yield from crawl_mirror_twice("snhr", CONTACT, tmp_path_factory)
 
 
 def test_first_crawl_stores_every_report_pdf_and_translation(crawled):
@@ -387,14 +202,8 @@ def test_stored_report_links_its_pdf_and_arabic_version(crawled):
 
 
 def test_second_crawl_stores_nothing_new_and_does_not_page_on(crawled):
-    run = crawled.runs["again"]
-    assert (run.stats["new_documents"], run.stats["new_versions"], run.stats["errors"]) == (0, 0, 0)
-    assert run.stats["not_modified"] >= 7
-    assert not any("/page/2/" in hit.path for hit in run.hits)
+    assert_second_crawl_stores_nothing_new(crawled.runs["again"], 7, "/page/2/")
 
 
 def test_crawl_reads_robots_txt_and_names_the_contact(crawled):
-    for run in crawled.runs.values():
-        assert [hit.path for hit in run.hits].count("/robots.txt") == 1
-        assert not [hit for hit in run.hits if "/wp-admin/" in hit.path or "?s=" in hit.path]
-        assert all(CONTACT in hit.user_agent for hit in run.hits)
+    assert_reads_robots_txt_and_names_the_contact(crawled, CONTACT, "/wp-admin/", "?s=")
