@@ -90,7 +90,7 @@ def test_position_links_its_pdf_and_arabic_version_which_links_back():
 
 def test_arabic_document_in_the_english_interface_is_arabic():
     arabic, _ = parsed(RETURNS_AR)
-    assert b'<html lang="en"' in (PAGES / RETURNS_AR).read_bytes()
+    assert b'<html lang="en"' in (SAVED.dir / RETURNS_AR).read_bytes()
     assert arabic["language"] == "ar" and arabic["title"].startswith("موقف المفوضية")
 
 
