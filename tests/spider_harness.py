@@ -72,12 +72,12 @@ class SavedPages:
     """
 
     def __init__(self, source: str, spider: Callable[[], object] | None = None, *, glob: str = "*.html",
-                 charset: str = "utf-8", expected_name: Callable[[str], str] = lambda name: name.replace(".html", ".json")):
+                 charset: str = "utf-8", expected_name: Callable[[str], str] | None = None):
         self.source = source
         self.spider = spider
         self.glob = glob
         self.charset = charset
-        self.expected_name = expected_name
+        self.expected_name = expected_name or (lambda name: name.replace(".html", ".json"))
         self.dir = FIXTURES / "pages" / source
         self.expected_dir = FIXTURES / "expected" / source
         self.test_file = f"tests/test_spider_{source}.py"

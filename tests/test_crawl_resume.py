@@ -146,6 +146,12 @@ def integrity_problems(store: Store) -> list[str]:
 def test_after_a_finished_crawl_the_next_one_is_incremental_again(resumed):
     assert (resumed.again["new_documents"], resumed.again["new_versions"], resumed.again["errors"]) == (0, 0, 0)
     assert resumed.again["not_modified"] > 0
+    # Every source re-checks its known pages with conditional requests: each answers 304 and nothing is fetched.
+    assert {source: counts["not_modified"] > 0 for source, counts in resumed.again["sources"].items()} == \
+        {source: True for source in resumed.again["sources"]}
+    # No unchanged document is downloaded again. ReliefWeb's reports come inside the API's answer to the listing
+    # query (one request for the first page), so they are seen again there, not fetched one by one.
+    assert {s: c["unchanged"] for s, c in resumed.again["sources"].items() if s != "reliefweb" and c["unchanged"]} == {}
     # Every document on each first listing page is known now, so no listing pages on.
     assert not [path for path in resumed.again_paths if "?page=" in path or "/page/" in path]
 

@@ -16,15 +16,8 @@ from scrapy.http import Response
 from crawlers.items import ReportItem
 from crawlers.spiders.amnesty import AmnestySpider
 from pipeline.urls import document_id
-from spider_harness import (
-    SavedPages,
-    MirroredPageContract,
-    FakeStore,
-    requests_from,
-    crawl_mirror_twice,
-    assert_second_crawl_stores_nothing_new,
-    assert_reads_robots_txt_and_names_the_contact,
-)
+from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_reads_robots_txt_and_names_the_contact,
+                            assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
 
 
 SAVED = SavedPages("amnesty", AmnestySpider)

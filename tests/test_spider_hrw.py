@@ -16,7 +16,7 @@ from scrapy.http import Response
 from crawlers.items import ReportItem
 from crawlers.spiders.hrw import HumanRightsWatchSpider
 from pipeline.urls import document_id
-from spider_harness import SavedPages, SavedPageContract, FakeStore, requests_from
+from spider_harness import FakeStore, SavedPageContract, SavedPages, requests_from
 
 
 SAVED = SavedPages("hrw", HumanRightsWatchSpider)
@@ -31,8 +31,8 @@ class TestSavedPages(SavedPageContract):
     organisation = "Human Rights Watch"
 
     def test_document_published(self, name):
-        actual, expected = parsed(name)
-        assert actual["published"] == expected["published"]
+        super().test_document_published(name)
+        actual, _ = parsed(name)
         assert actual["published"] in name  # the date in the URL is the publication date
 
 

@@ -35,12 +35,12 @@ from crawlers.mirror.server import SITES_DIR, Mirror
 from crawlers.spiders.reliefweb import REPORT_FIELDS, ReliefWebSpider, report_page
 from pipeline.store import Store
 from pipeline.urls import document_id
+from spider_harness import ROOT, ExpectedOutputContract, SavedPages
 
-ROOT = Path(__file__).parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
-PAGES = FIXTURES / "pages" / "reliefweb"
-EXPECTED = FIXTURES / "expected" / "reliefweb"
-SAVED: dict[str, dict] = json.loads((PAGES / "pages.json").read_text(encoding="utf-8"))
+# The saved API pages are named by their offset (api-offset-<n>.json) and are their own expected output's name.
+SAVED_PAGES = SavedPages("reliefweb", glob="api-*.json", expected_name=lambda name: name)
+PAGES = SAVED_PAGES.dir
+SAVED: dict[str, dict] = SAVED_PAGES.urls
 API_PAGES = sorted(SAVED, key=lambda name: SAVED[name]["offset"])
 APPNAME = "coi-tests"
 PAGE_SIZE = 4
@@ -97,17 +97,6 @@ def report_output(item: ReportItem) -> dict:
     }
 
 
-def load_expected(path: Path, actual: dict) -> dict:
-    """The reviewed expected output; written from actual with COI_UPDATE_EXPECTED=1, and never assumed."""
-    if os.environ.get("COI_UPDATE_EXPECTED") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(actual, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    if not path.exists():
-        pytest.fail(f"{path} is missing: run COI_UPDATE_EXPECTED=1 pytest {Path(__file__).name}, "
-                    "review, then commit it")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 @cache
 def parsed(name: str) -> tuple[dict, dict]:
     """(actual, expected) output for one saved API page, parsed once."""
@@ -115,23 +104,15 @@ def parsed(name: str) -> tuple[dict, dict]:
     page = spider.read_page(api_response(SAVED[name]["offset"], spider))
     actual = {"total": page.total, "next_offset": page.next_offset,
               "reports": [report_output(spider.read_record(record)) for record in page.records]}
-    return actual, load_expected(EXPECTED / name, actual)
+    return actual, SAVED_PAGES.load_expected(SAVED_PAGES.expected_path(name), actual)
 
 
 def all_reports() -> list[dict]:
     return [report for name in API_PAGES for report in parsed(name)[0]["reports"]]
 
 
-def test_every_saved_page_has_reviewed_expected_output():
-    missing = [name for name in SAVED if not (EXPECTED / name).exists()]
-    assert not missing, f"expected output missing for {missing}: review, then commit"
-    assert set(SAVED) == {p.name for p in PAGES.glob("api-*.json")}
-
-
-def test_a_missing_expected_file_fails_and_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.delenv("COI_UPDATE_EXPECTED", raising=False)
-    with pytest.raises(pytest.fail.Exception, match="review, then commit"):
-        load_expected(tmp_path / "absent.json", {"title": "x"})
+class TestExpectedOutput(ExpectedOutputContract):
+    pages = SAVED_PAGES
 
 
 @pytest.mark.parametrize("name", API_PAGES)

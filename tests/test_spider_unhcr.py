@@ -17,15 +17,8 @@ from scrapy.http import Response
 from crawlers.items import ReportItem
 from crawlers.spiders.unhcr import UNHCRSpider
 from pipeline.urls import document_id
-from spider_harness import (
-    SavedPages,
-    MirroredPageContract,
-    FakeStore,
-    requests_from,
-    crawl_mirror_twice,
-    assert_second_crawl_stores_nothing_new,
-    assert_reads_robots_txt_and_names_the_contact,
-)
+from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_reads_robots_txt_and_names_the_contact,
+                            assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
 
 
 SAVED = SavedPages("unhcr", UNHCRSpider, charset="UTF-8")
@@ -45,23 +38,23 @@ class TestSavedPages(MirroredPageContract):
     organisation = "Refworld"
 
     def test_document_published(self, name):
-        actual, expected = parsed(name)
-        assert actual["published"] == expected["published"]
+        super().test_document_published(name)
+        actual, _ = parsed(name)
         assert actual["published"][:4] in PAGE_URLS[name]  # Refworld's URL carries the year
 
     def test_document_type(self, name):
-        actual, expected = parsed(name)
-        assert actual["doc_type"] == expected["doc_type"]
+        super().test_document_type(name)
+        actual, _ = parsed(name)
         assert actual["doc_type"] == ("guidance" if "/countrypos/" in PAGE_URLS[name] else "report")
 
     def test_document_language(self, name):
-        actual, expected = parsed(name)
-        assert actual["language"] == expected["language"]
+        super().test_document_language(name)
+        actual, _ = parsed(name)
         assert f"/{actual['language']}/" in PAGE_URLS[name]
 
     def test_document_metadata(self, name):
-        actual, expected = parsed(name)
-        assert actual["metadata"] == expected["metadata"]
+        super().test_document_metadata(name)
+        actual, _ = parsed(name)
         assert actual["metadata"]["publisher"] == "UN High Commissioner for Refugees (UNHCR)"
         assert PAGE_URLS[name].endswith("/" + actual["metadata"]["refworld_id"])
 

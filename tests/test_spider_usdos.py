@@ -18,15 +18,8 @@ from scrapy.http import HtmlResponse, Response
 from crawlers.items import ReportItem
 from crawlers.spiders.usdos import StateDepartmentHumanRightsReportSpider
 from pipeline.urls import document_id
-from spider_harness import (
-    SavedPages,
-    MirroredPageContract,
-    FakeStore,
-    requests_from,
-    crawl_mirror_twice,
-    assert_second_crawl_stores_nothing_new,
-    assert_reads_robots_txt_and_names_the_contact,
-)
+from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_reads_robots_txt_and_names_the_contact,
+                            assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
 
 
 SAVED = SavedPages("usdos", StateDepartmentHumanRightsReportSpider, charset="UTF-8")
@@ -44,13 +37,13 @@ class TestSavedPages(MirroredPageContract):
     pages = SAVED
 
     def test_document_title(self, name):
-        actual, expected = parsed(name)
-        assert actual["title"] == expected["title"]
+        super().test_document_title(name)
+        actual, _ = parsed(name)
         assert actual["title"] == f"{name.split('-')[1]} Country Reports on Human Rights Practices: Syria"
 
     def test_document_published(self, name):
-        actual, expected = parsed(name)
-        assert actual["published"] == expected["published"]
+        super().test_document_published(name)
+        actual, _ = parsed(name)
         # Released the year after the year it covers (the 2024 report in August 2025).
         assert int(actual["published"][:4]) == int(actual["metadata"]["report_year"]) + 1
 
@@ -63,8 +56,8 @@ class TestSavedPages(MirroredPageContract):
         assert actual["language"] == expected["language"] == "en"
 
     def test_document_metadata(self, name):
-        actual, expected = parsed(name)
-        assert actual["metadata"] == expected["metadata"]
+        super().test_document_metadata(name)
+        actual, _ = parsed(name)
         assert actual["metadata"]["report_year"] == name.split("-")[1]
 
 
