@@ -27,7 +27,7 @@ from scrapy.http import HtmlResponse
 
 from crawlers.items import ReportItem
 from crawlers.mirror.server import SITES_DIR, Mirror, SiteTree
-from crawlers.spiders.hrw import Listing
+from crawlers.spiders.listed import Listing
 from pipeline.store import Store
 
 ROOT = Path(__file__).parents[1]

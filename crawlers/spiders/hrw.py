@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -10,7 +9,7 @@ from scrapy.http import Response
 
 from ..dates import parse_date
 from ..items import ReportItem
-from .base import NOT_MODIFIED, SourceSpider
+from .listed import ListedDocumentsSpider, Listing, ListingEntry, text_of
 
 # The first path segment says what a page is; Arabic and other translations add a language segment.
 DOC_TYPES_BY_PATH = {"report": "report", "news": "news", "video-photos": "video", "world-report": "annual_report"}
@@ -19,25 +18,7 @@ DOC_TYPES_BY_LABEL = {"report": "report", "news release": "news", "dispatches": 
 TITLE_SUFFIX = " | Human Rights Watch"
 
 
-@dataclass(frozen=True)
-class ListingEntry:
-    url: str
-    title: str
-    published: date | None
-    doc_type: str | None
-
-
-@dataclass(frozen=True)
-class Listing:
-    entries: list[ListingEntry]
-    next_page: str | None
-
-
-def _text(selector) -> str:
-    return " ".join(" ".join(selector.xpath(".//text()").getall()).split())
-
-
-class HumanRightsWatchSpider(SourceSpider):
+class HumanRightsWatchSpider(ListedDocumentsSpider):
     name = "hrw"
     source_name = "Human Rights Watch"
     organisation = "Human Rights Watch"
@@ -51,57 +32,7 @@ class HumanRightsWatchSpider(SourceSpider):
                    "neighbouring countries, and verify photos and videos; publishes reports with PDFs, news releases "
                    "and an annual World Report chapter on Syria, many also in Arabic.")
 
-    listing_path = "/middle-east/n-africa/syria"
-
-    def first_requests(self):
-        yield self.request(self.site_url(self.listing_path), self.parse)
-
-    # -- crawling --------------------------------------------------------------------------------
-
-    def parse(self, response: Response):
-        """A listing page: request every document on it; page on while it has news (or, with since, until older)."""
-        listing = self.read_listing(response)
-        has_unknown = reached_older = False
-        for entry in listing.entries:
-            if self.since and entry.published and entry.published < self.since:
-                reached_older = True
-                continue
-            has_unknown = has_unknown or not self.knows(entry.url)
-            yield self.request(entry.url, self.parse_document, meta={"listing_entry": entry})
-        go_on = not reached_older if self.since else has_unknown
-        if listing.next_page and go_on:
-            yield self.request(listing.next_page, self.parse)
-
-    def parse_document(self, response: Response):
-        """A report or news page (in any language): the page itself, then its PDFs and translations."""
-        if response.status == NOT_MODIFIED:
-            yield from self.revisit_linked(response)
-            return
-        item = self.read_document(response)
-        entry = response.meta.get("listing_entry")
-        if entry is not None:
-            item["published"] = item.get("published") or entry.published
-            item["doc_type"] = item.get("doc_type") or entry.doc_type
-        yield item
-        parent = {key: item.get(key) for key in ("url", "title", "published", "doc_type", "language")}
-        for relation, url in item["links"]:
-            callback = self.parse_attachment if relation == "attachment" else self.parse_document
-            yield self.request(url, callback, meta={"parent": parent})
-
-    def parse_attachment(self, response: Response):
-        """A PDF linked from a page: its own document, described by the page that links it."""
-        if response.status == NOT_MODIFIED:
-            return
-        parent = response.meta.get("parent") or {}
-        published = parent.get("published")
-        yield self.item_from_response(
-            response,
-            title=parent.get("title"),
-            published=parse_date(published) if isinstance(published, str) else published,
-            doc_type=parent.get("doc_type"),
-            language=parent.get("language"),
-            metadata={"landing_page": parent.get("url")},
-        )
+    listing_paths = ("/middle-east/n-africa/syria",)
 
     # -- reading pages ------------------------------------------------------------------------------
 
@@ -113,12 +44,12 @@ class HumanRightsWatchSpider(SourceSpider):
             if not href:
                 continue
             url = self.site_url(href, response)
-            label = _text(block.css(".media-block__type")).lower()
+            label = text_of(block.css(".media-block__type")).lower()
             entries.append(ListingEntry(
                 url=url,
-                title=_text(block.css(".media-block__title")),
+                title=text_of(block.css(".media-block__title")),
                 published=parse_date(block.css(".media-block__date time::attr(datetime)").get())
-                or parse_date(_text(block.css(".media-block__date"))),
+                or parse_date(text_of(block.css(".media-block__date"))),
                 doc_type=self.doc_type_for(url) or DOC_TYPES_BY_LABEL.get(label),
             ))
         next_href = response.css(".pager__item--next a::attr(href), a[rel=next]::attr(href)").get()
@@ -129,7 +60,7 @@ class HumanRightsWatchSpider(SourceSpider):
         language = (response.xpath("/html/@lang").get() or "").split("-")[0].lower() or None
         url = response.meta.get("redirect_urls", [response.url])[0]
         section = response.css('meta[property="article:section"]::attr(content)').get()
-        subtitle = _text(response.css('[class$="-header__subtitle"]')) or None
+        subtitle = text_of(response.css('[class$="-header__subtitle"]')) or None
         return self.item_from_response(
             response,
             title=self._title(response, subtitle),
@@ -156,7 +87,7 @@ class HumanRightsWatchSpider(SourceSpider):
 
     @staticmethod
     def _title(response: Response, subtitle: str | None) -> str | None:
-        heading = _text(response.css("main h1")) if response.css("main h1") else ""
+        heading = text_of(response.css("main h1")) if response.css("main h1") else ""
         title = heading or response.css('meta[property="og:title"]::attr(content)').get() or ""
         if not title:
             title = (response.css("title::text").get() or "").removesuffix(TITLE_SUFFIX)
@@ -170,7 +101,7 @@ class HumanRightsWatchSpider(SourceSpider):
         candidates = [
             response.css('meta[property="article:published_time"]::attr(content)').get(),
             response.css('[class$="-header__dateline"] time::attr(datetime)').get(),
-            _text(response.css('[class$="-header__dateline"]')),
+            text_of(response.css('[class$="-header__dateline"]')),
         ]
         for candidate in candidates:
             published = parse_date(candidate)

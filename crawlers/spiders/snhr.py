@@ -10,7 +10,7 @@ from scrapy.http import Response
 
 from ..dates import parse_date
 from ..items import ReportItem
-from .amnesty import ListedDocumentsSpider, text_of, unique_links
+from .listed import ListedDocumentsSpider, text_of, unique_links
 from .hrw import Listing, ListingEntry
 
 DOC_TYPES_BY_CATEGORY = {"monthly reports": "report", "reports": "report", "special reports": "report",

@@ -9,7 +9,7 @@ from scrapy.http import Response
 
 from ..dates import parse_date
 from ..items import ReportItem
-from .amnesty import ListedDocumentsSpider, text_of, unique_links
+from .listed import ListedDocumentsSpider, text_of, unique_links
 from .hrw import Listing, ListingEntry
 
 DOC_TYPES_BY_CATEGORY = {"investigative reports": "report", "legal reports": "report", "reports": "report",
