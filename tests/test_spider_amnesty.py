@@ -1,6 +1,6 @@
 """Saved-page tests for the Amnesty International spider, its crawl decisions, and one crawl of the mirror over HTTP.
 
-Each page in tests/fixtures/pages/amnesty/ (URLs in pages.json) is a copy of the mirror's page, with its
+Each page in tests/fixtures/pages/amnesty/ (URLs in pages.json) is read from the mirror's page (the one copy), with its
 expected output in tests/fixtures/expected/amnesty/<page>.json. After changing a page or the spider, run
 COI_UPDATE_EXPECTED=1 pytest tests/test_spider_amnesty.py, review the diff, then commit it.
 """
@@ -20,7 +20,7 @@ from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_
                             assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
 
 
-SAVED = SavedPages("amnesty", AmnestySpider)
+SAVED = SavedPages("amnesty", AmnestySpider, mirrored=True)
 PAGE_URLS, LISTINGS, DOCUMENTS = SAVED.urls, SAVED.listings, SAVED.documents
 saved_response, parsed = SAVED.response, SAVED.parsed
 

@@ -1,6 +1,6 @@
 """Saved-page tests for the Syrian Network for Human Rights spider, its crawl decisions, and a crawl of the mirror.
 
-Each page in tests/fixtures/pages/snhr/ (URLs in pages.json) is a copy of the mirror's page, with its expected
+Each saved page named in tests/fixtures/pages/snhr/pages.json is the mirror's own page at that URL, with its expected
 output in tests/fixtures/expected/snhr/<page>.json. After changing a page or the spider, run
 COI_UPDATE_EXPECTED=1 pytest tests/test_spider_snhr.py, review the diff, then commit it.
 """
@@ -21,7 +21,7 @@ from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_
                             assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
 
 
-SAVED = SavedPages("snhr", SyrianNetworkForHumanRightsSpider, charset="UTF-8")
+SAVED = SavedPages("snhr", SyrianNetworkForHumanRightsSpider, charset="UTF-8", mirrored=True)
 PAGE_URLS, LISTINGS, DOCUMENTS = SAVED.urls, SAVED.listings, SAVED.documents
 saved_response, parsed = SAVED.response, SAVED.parsed
 

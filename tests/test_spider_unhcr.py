@@ -1,6 +1,6 @@
 """Saved-page tests for the UNHCR (Refworld) spider, its crawl decisions, and a crawl of the mirror.
 
-Each page in tests/fixtures/pages/unhcr/ (URLs in pages.json) is a copy of the mirror's page, with its expected
+Each saved page named in tests/fixtures/pages/unhcr/pages.json is the mirror's own page at that URL, with its expected
 output in tests/fixtures/expected/unhcr/<page>.json. After changing a page or the spider, run
 COI_UPDATE_EXPECTED=1 pytest tests/test_spider_unhcr.py, review the diff, then commit it.
 """
@@ -21,7 +21,7 @@ from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_
                             assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
 
 
-SAVED = SavedPages("unhcr", UNHCRSpider, charset="UTF-8")
+SAVED = SavedPages("unhcr", UNHCRSpider, charset="UTF-8", mirrored=True)
 PAGE_URLS, LISTINGS, DOCUMENTS = SAVED.urls, SAVED.listings, SAVED.documents
 saved_response, parsed = SAVED.response, SAVED.parsed
 
@@ -83,7 +83,7 @@ def test_position_links_its_pdf_and_arabic_version_which_links_back():
 
 def test_arabic_document_in_the_english_interface_is_arabic():
     arabic, _ = parsed(RETURNS_AR)
-    assert b'<html lang="en"' in (SAVED.dir / RETURNS_AR).read_bytes()
+    assert b'<html lang="en"' in SAVED.body(RETURNS_AR)
     assert arabic["language"] == "ar" and arabic["title"].startswith("موقف المفوضية")
 
 

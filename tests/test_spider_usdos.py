@@ -1,7 +1,7 @@
 """Saved-page tests for the US State Department (Country Reports on Human Rights Practices) spider, its crawl
 decisions, and a crawl of the mirror.
 
-Each page in tests/fixtures/pages/usdos/ (URLs in pages.json) is a copy of the mirror's page, with its expected
+Each saved page named in tests/fixtures/pages/usdos/pages.json is the mirror's own page at that URL, with its expected
 output in tests/fixtures/expected/usdos/<page>.json. After changing a page or the spider, run
 COI_UPDATE_EXPECTED=1 pytest tests/test_spider_usdos.py, review the diff, then commit it.
 """
@@ -22,7 +22,7 @@ from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_
                             assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
 
 
-SAVED = SavedPages("usdos", StateDepartmentHumanRightsReportSpider, charset="UTF-8")
+SAVED = SavedPages("usdos", StateDepartmentHumanRightsReportSpider, charset="UTF-8", mirrored=True)
 PAGE_URLS, LISTINGS, DOCUMENTS = SAVED.urls, SAVED.listings, SAVED.documents
 saved_response, parsed = SAVED.response, SAVED.parsed
 
