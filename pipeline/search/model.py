@@ -27,6 +27,11 @@ class IndexDocument:
     epoch: str = ""
     facets: dict[str, list[str]] = field(default_factory=dict)  # governorate, district, group, threat, actor
     copies: list[dict] = field(default_factory=list)  # the same report elsewhere: doc_id, url, source
+    # Claims: passages (sentence or paragraph) with the tags named together in them, for "same passage" search.
+    passages: list[dict] = field(default_factory=list)  # text, start, end, page, paragraph, level, PASSAGE_FACETS
+
+
+PASSAGE_FACETS = ("governorate", "district", "group", "threat", "actor")
 
 
 @dataclass
@@ -36,6 +41,8 @@ class SearchRequest:
     excludes: dict[str, list[str]] = field(default_factory=dict)  # facet -> none of these values
     since: date | None = None
     until: date | None = None
+    # True: the filters on PASSAGE_FACETS must all hold in one passage (claim), not anywhere in the document.
+    same_passage: bool = False
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
