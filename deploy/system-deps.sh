@@ -1,31 +1,35 @@
 #!/usr/bin/env bash
-# Install the Debian packages the pipeline needs beyond Python: Tesseract OCR with English and Arabic data.
+# Install the Debian packages the pipeline needs beyond Python. Add a package to the list below with a comment
+# saying what needs it; the script installs only what is missing and checks each package afterwards.
 set -euo pipefail
 
-packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara)
+packages=(
+    tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara   # OCR of scanned PDF pages (pipeline/extract)
+)
 
-have_tesseract() {
-    command -v tesseract >/dev/null 2>&1 || return 1
-    langs=$(tesseract --list-langs 2>/dev/null)
-    grep -qx eng <<<"$langs" && grep -qx ara <<<"$langs"
-}
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
 
-if have_tesseract; then
-    exit 0
-fi
 if [ "$(id -u)" = 0 ]; then
     as_root=()
 elif command -v sudo >/dev/null 2>&1; then
     as_root=(sudo)
 else
-    echo "system-deps: need root (or sudo) to install: ${packages[*]}" >&2
+    echo "system-deps: need root (or sudo) to install: ${missing[*]}" >&2
     exit 1
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "system-deps: no apt-get here; install Tesseract with English and Arabic data by hand: ${packages[*]}" >&2
+    echo "system-deps: no apt-get here; install these Debian packages by hand: ${missing[*]}" >&2
     exit 1
 fi
-echo "system-deps: installing ${packages[*]}"
+echo "system-deps: installing ${missing[*]}"
 "${as_root[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-have_tesseract || { echo "system-deps: tesseract still lacks eng or ara data" >&2; exit 1; }
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+for package in "${missing[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+        || { echo "system-deps: $package did not install" >&2; exit 1; }
+done
+tesseract --list-langs 2>/dev/null | grep -qx ara || { echo "system-deps: tesseract lacks Arabic data" >&2; exit 1; }
