@@ -11,6 +11,7 @@ from .dedup import canonical_of, copies_of
 from .search.backend import SearchBackend
 from .search.model import IndexDocument
 from .store import Store
+from .tagging.claims import claims_for
 from .taxonomy import Taxonomy, load_taxonomy
 
 BATCH = 200
@@ -62,7 +63,14 @@ def index_document(store: Store, doc_id: str, sources: dict[str, dict], taxonomy
         epoch=taxonomy.epoch_for(document["published"]) or "",
         facets={name: sorted(values) for name, values in facets.items() if values},
         copies=copies_of(store, doc_id),
+        passages=[_passage(claim) for claim in claims_for(store, doc_id)],
     )
+
+
+def _passage(claim) -> dict:
+    return {"text": claim.text, "start": claim.start, "end": claim.end, "page": claim.page,
+            "paragraph": claim.paragraph, "level": claim.level, "governorate": claim.governorates,
+            "district": claim.districts, "group": claim.groups, "threat": claim.threats, "actor": claim.actors}
 
 
 def _batches(items: list[str], size: int) -> Iterator[list[str]]:

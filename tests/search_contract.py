@@ -15,11 +15,19 @@ from pipeline.search.query import QuerySyntaxError
 
 
 def doc(doc_id, title, body, *, source="hrw", source_type="ngo", doc_type="report", language="en",
-        published=None, **facets) -> IndexDocument:
+        published=None, passages=(), **facets) -> IndexDocument:
     epoch = "" if published is None else ("transition" if published >= date(2024, 12, 8) else "assad_era")
     return IndexDocument(doc_id=doc_id, title=title, body=body, url=f"https://example.org/{doc_id}", source=source,
                          source_name=source.upper(), source_type=source_type, doc_type=doc_type, language=language,
-                         published=published, first_seen="2025-01-01T00:00:00+00:00", epoch=epoch, facets=facets)
+                         published=published, first_seen="2025-01-01T00:00:00+00:00", epoch=epoch, facets=facets,
+                         passages=[passage(body, sentence, **tags) for sentence, tags in passages])
+
+
+def passage(body: str, sentence: str, **facets) -> dict:
+    """A claim: one sentence of the body with the tags named together in it."""
+    start = body.index(sentence)
+    return {"text": sentence, "start": start, "end": start + len(sentence), "page": None, "paragraph": 1,
+            "level": "sentence", **facets}
 
 
 CORPUS = [
@@ -33,12 +41,19 @@ CORPUS = [
         "Witnesses described house raids and arbitrary detention.",
         source="amnesty", published=date(2025, 3, 12), governorate=["SY06", "SY10"], district=["SY0602", "SY1002"],
         group=["alawites"], threat=["unlawful_killing", "arbitrary_detention", "sectarian_violence"],
-        actor=["transitional_authorities"]),
+        actor=["transitional_authorities"],
+        passages=[("Summary executions of Alawite men were reported in Jableh and Baniyas.",
+                   dict(governorate=["SY06", "SY10"], district=["SY0602", "SY1002"], group=["alawites"],
+                        threat=["unlawful_killing", "sectarian_violence"], actor=["transitional_authorities"])),
+                  ("Witnesses described house raids and arbitrary detention.", dict(threat=["arbitrary_detention"]))]),
     doc("afrin-property", "Property seizures in Afrin",
         "Factions of the Syrian National Army seized Kurdish homes and olive groves in Afrin. "
         "Owners who complained faced arbitrary detention.",
         source="stj", published=date(2023, 5, 2), governorate=["SY02"], district=["SY0203"], group=["kurds"],
-        threat=["property_seizure_destruction", "arbitrary_detention"], actor=["sna_factions"]),
+        threat=["property_seizure_destruction", "arbitrary_detention"], actor=["sna_factions"],
+        passages=[("Factions of the Syrian National Army seized Kurdish homes and olive groves in Afrin.",
+                   dict(governorate=["SY02"], district=["SY0203"], group=["kurds"],
+                        threat=["property_seizure_destruction"], actor=["sna_factions"]))]),
     doc("sednaya", "Sednaya prison: torture and disappearance",
         "Former detainees of Sednaya prison described torture and enforced disappearance over many years.",
         source="snhr", published=date(2022, 11, 30), governorate=["SY03"], district=["SY0304"],
@@ -62,7 +77,10 @@ CORPUS = [
         "Women and children held in al-Hol camp lack documents; repatriation remains slow.",
         source="hrw", published=date(2024, 2, 14), governorate=["SY08"], district=["SY0800"],
         group=["women_girls", "children", "isil_affiliation"], threat=["arbitrary_detention", "discrimination_documentation"],
-        actor=["sdf_aanes"]),
+        actor=["sdf_aanes"],
+        passages=[("Women and children held in al-Hol camp lack documents; repatriation remains slow.",
+                   dict(governorate=["SY08"], district=["SY0800"], group=["women_girls", "children"],
+                        threat=["arbitrary_detention", "discrimination_documentation"]))]),
     doc("arabic-sweida", "اختطاف في السويداء",
         "اختطف مسلحون مجهولون مدنيين من الدروز في السويداء وطالبوا بفدية.",
         source="snhr", language="ar", published=date(2025, 8, 1), governorate=["SY13"], group=["druze"],
@@ -302,6 +320,37 @@ class SearchContract:
             seen += [h.doc_id for h in response.hits]
         assert sorted(seen) == sorted(BY_ID)
         assert self.run(loaded, per_page=5, page=4).hits == []
+
+    # -- same passage ------------------------------------------------------------------------------------
+
+    def test_same_passage_needs_the_values_together_in_one_passage(self, loaded):
+        anywhere = self.run(loaded, filters={"group": ["kurds"], "threat": ["arbitrary_detention"]})
+        assert self.ids(anywhere) == {"afrin-property"}  # Kurds in one sentence, detention in another
+        together = self.run(loaded, filters={"group": ["kurds"], "threat": ["arbitrary_detention"]}, same_passage=True)
+        assert together.total == 0
+        seizure = self.run(loaded, filters={"group": ["kurds"], "threat": ["property_seizure_destruction"]},
+                           same_passage=True)
+        assert self.ids(seizure) == {"afrin-property"}
+
+    def test_same_passage_with_alternatives_regions_and_text(self, loaded):
+        response = self.run(loaded, query="detention OR documents", same_passage=True,
+                            filters={"group": ["alawites", "women_girls"], "threat": ["arbitrary_detention"]})
+        assert self.ids(response) == {"al-hol"}  # coast-killings names detention in another sentence
+        coast = self.run(loaded, same_passage=True, filters={"governorate": ["SY06"], "group": ["alawites"],
+                                                             "actor": ["transitional_authorities"]})
+        assert self.ids(coast) == {"coast-killings"}
+
+    def test_same_passage_facet_counts_are_disjunctive_within_the_passage(self, loaded):
+        response = self.run(loaded, same_passage=True, filters={"threat": ["arbitrary_detention"]})
+        assert self.ids(response) == {"al-hol", "coast-killings"}  # one passage each names detention
+        # A group counts where it shares a passage with detention: the Alawites of coast-killings do not.
+        assert self.counts(response, "group") == {"women_girls": 1, "children": 1}
+        # The threat facet ignores its own filter and counts passage values of every document.
+        assert self.counts(response, "threat")["property_seizure_destruction"] == 1
+        assert self.counts(response, "threat")["arbitrary_detention"] == 2
+        assert self.counts(response, "source") == {"hrw": 1, "amnesty": 1}
+        off = self.run(loaded, same_passage=False, filters={"threat": ["arbitrary_detention"]})
+        assert off.total == 5
 
     def test_hits_carry_their_tags(self, loaded):
         hit = self.run(loaded, query="Afrin").hits[0]

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from ..taxonomy import Taxonomy, load_taxonomy
 from .config import load_index_config
-from .model import MAX_PER_PAGE, SORTS, SearchRequest
+from .model import MAX_PER_PAGE, PASSAGE_FACETS, SORTS, SearchRequest
 from .query import parse_query
 
 _CONFIG = load_index_config("facets")
@@ -82,3 +82,10 @@ def validate_request(request: SearchRequest, taxonomy: Taxonomy | None = None) -
     if not 1 <= request.per_page <= MAX_PER_PAGE:
         raise InvalidRequest(f"results per page must be between 1 and {MAX_PER_PAGE}")
     return replace(request, **checked)
+
+
+def passage_filters(request: SearchRequest) -> dict[str, list[str]]:
+    """With "same passage" on: the wanted values per passage facet, which must all hold in one passage."""
+    if not request.same_passage:
+        return {}
+    return {facet: request.filters[facet] for facet in PASSAGE_FACETS if request.filters.get(facet)}

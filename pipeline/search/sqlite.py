@@ -14,8 +14,8 @@ from ..taxonomy import load_taxonomy
 from . import bitset
 from .backend import SearchBackend, SearchBackendError
 from .config import load_index_config
-from .facets import FACET_NAMES, FACET_SIZE, MULTI_VALUED, facet_label
-from .model import FacetValue, Hit, IndexDocument, SearchRequest, SearchResponse
+from .facets import FACET_NAMES, FACET_SIZE, MULTI_VALUED, facet_label, passage_filters
+from .model import PASSAGE_FACETS, FacetValue, Hit, IndexDocument, SearchRequest, SearchResponse
 from .query import And, Not, Or, Phrase, QuerySyntaxError, Term, parse_query, split_negative
 
 SCHEMA = """
@@ -42,7 +42,13 @@ CREATE TABLE IF NOT EXISTS doc_facets (
     facet TEXT NOT NULL, value TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (facet, value, doc)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS doc_facets_doc ON doc_facets (doc);
+CREATE TABLE IF NOT EXISTS doc_passages (
+    facet TEXT NOT NULL, value TEXT NOT NULL, doc INTEGER NOT NULL, passage INTEGER NOT NULL,
+    PRIMARY KEY (facet, value, doc, passage)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS doc_passages_doc ON doc_passages (doc);
 """
+TABLES = ("docs_fts", "doc_facets", "doc_passages", "docs")
 SINGLE_VALUED = ("source", "source_type", "doc_type", "language", "epoch")
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"
 CONFIG = load_index_config("sqlite")
@@ -158,7 +164,7 @@ class SQLiteBackend(SearchBackend):
         # One transaction: readers (WAL) keep seeing the old index until the new one is committed whole.
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for table in ("docs_fts", "doc_facets", "docs"):
+            for table in TABLES:
                 self.db.execute(f"DELETE FROM {table}")
             done = self._write(documents)
             self._bump_generation()
@@ -196,6 +202,9 @@ class SQLiteBackend(SearchBackend):
             values |= {(facet, v) for facet in MULTI_VALUED for v in doc.facets.get(facet, ())}
             self.db.executemany("INSERT INTO doc_facets (facet, value, doc) VALUES (?, ?, ?)",
                                 [(facet, value, rowid) for facet, value in values])
+            self.db.executemany("INSERT OR IGNORE INTO doc_passages (facet, value, doc, passage) VALUES (?, ?, ?, ?)",
+                                [(facet, value, rowid, number) for number, passage in enumerate(doc.passages)
+                                 for facet in PASSAGE_FACETS for value in passage.get(facet, ())])
             done.append(doc.doc_id)
         return done
 
@@ -204,6 +213,7 @@ class SQLiteBackend(SearchBackend):
         if row:
             self.db.execute("DELETE FROM docs_fts WHERE rowid = ?", (row[0],))
             self.db.execute("DELETE FROM doc_facets WHERE doc = ?", (row[0],))
+            self.db.execute("DELETE FROM doc_passages WHERE doc = ?", (row[0],))
             self.db.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
 
     def delete(self, doc_ids: Iterable[str]) -> None:
@@ -215,7 +225,7 @@ class SQLiteBackend(SearchBackend):
 
     def clear(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")
-        for table in ("docs_fts", "doc_facets", "docs"):
+        for table in TABLES:
             self.db.execute(f"DELETE FROM {table}")
         self._bump_generation()
         self.db.execute("COMMIT")
@@ -276,16 +286,32 @@ class SQLiteBackend(SearchBackend):
         if request.since or request.until:
             matched &= self._date_bits(request, bits.size)
 
+        in_passage = passage_filters(request)
         facet_filters: dict[str, int] = {}
         for facet in FACET_NAMES:
             wanted, unwanted = request.filters.get(facet), request.excludes.get(facet)
+            if facet in in_passage:
+                wanted = None  # checked passage by passage below
             if wanted or unwanted:
                 allowed = bits.any_of(facet, wanted) if wanted else bits.all
                 facet_filters[facet] = allowed & ~bits.any_of(facet, unwanted or [])
         selected = reduce(lambda acc, b: acc & b, facet_filters.values(), matched)
+        if in_passage:
+            selected &= self._passage_bits(in_passage, bits.size)
 
-        facets = {facet: self._facet_counts(facet, request, bits, matched, facet_filters, selected)
-                  for facet in FACET_NAMES}
+        facets = {}
+        for facet in FACET_NAMES:
+            # Disjunctive: a facet's own selection does not narrow its own counts, so users can widen it.
+            base = selected
+            if facet in facet_filters or facet in in_passage:
+                base = reduce(lambda acc, b: acc & b, (b for f, b in facet_filters.items() if f != facet), matched)
+            values = bits.values.get(facet, {})
+            if in_passage and facet in PASSAGE_FACETS:
+                # Count a value where it shares a passage with the other same-passage filters.
+                values = self._passage_values(facet, {f: v for f, v in in_passage.items() if f != facet}, bits.size)
+            elif in_passage:
+                base &= self._passage_bits(in_passage, bits.size)
+            facets[facet] = self._facet_counts(facet, request, base, values)
         total = selected.bit_count()
         offset = (request.page - 1) * request.per_page
         members = bitset.Membership(selected)
@@ -309,6 +335,37 @@ class SQLiteBackend(SearchBackend):
         hits = self._hits(page_rowids, positive_fts, scores)
         return SearchResponse(total=total, page=request.page, per_page=request.per_page, hits=hits, facets=facets)
 
+    def _passage_bits(self, in_passage: dict[str, list[str]], size: int) -> int:
+        """Documents with one passage that holds a wanted value of every facet in in_passage."""
+        clauses, params = self._passage_clauses(in_passage)
+        rows = self.db.execute(
+            f"SELECT doc FROM doc_passages WHERE {clauses} "
+            "GROUP BY doc, passage HAVING count(DISTINCT facet) = ?", (*params, len(in_passage)))
+        return bitset.from_rowids((row[0] for row in rows), size)
+
+    def _passage_values(self, facet: str, others: dict[str, list[str]], size: int) -> dict[str, int]:
+        """Per value of facet: the documents with a passage holding that value and the others' wanted values."""
+        if others:
+            clauses, params = self._passage_clauses(others)
+            sql = (f"WITH ok AS (SELECT doc, passage FROM doc_passages WHERE {clauses} GROUP BY doc, passage "
+                   "HAVING count(DISTINCT facet) = ?) "
+                   "SELECT p.value, p.doc FROM doc_passages p JOIN ok USING (doc, passage) WHERE p.facet = ?")
+            rows = self.db.execute(sql, (*params, len(others), facet))
+        else:
+            rows = self.db.execute("SELECT value, doc FROM doc_passages WHERE facet = ?", (facet,))
+        docs: dict[str, list[int]] = defaultdict(list)
+        for value, doc in rows:
+            docs[value].append(doc)
+        return {value: bitset.from_rowids(rowids, size) for value, rowids in docs.items()}
+
+    @staticmethod
+    def _passage_clauses(in_passage: dict[str, list[str]]) -> tuple[str, list[str]]:
+        clauses, params = [], []
+        for facet, values in in_passage.items():
+            clauses.append(f"(facet = ? AND value IN ({','.join('?' * len(values))}))")
+            params += [facet, *values]
+        return " OR ".join(clauses), params
+
     def _date_bits(self, request: SearchRequest, size: int) -> int:
         clauses, params = ["published IS NOT NULL"], []
         if request.since:
@@ -320,16 +377,10 @@ class SQLiteBackend(SearchBackend):
         rows = self.db.execute(f"SELECT rowid FROM docs WHERE {' AND '.join(clauses)}", params)
         return bitset.from_rowids((row[0] for row in rows), size)
 
-    def _facet_counts(self, facet, request, bits, matched, facet_filters, selected) -> list[FacetValue]:
-        # Disjunctive: a facet's own selection does not narrow its own counts, so users can widen it.
-        if facet in facet_filters:
-            base = reduce(lambda acc, item: acc & item[1],
-                          ((f, b) for f, b in facet_filters.items() if f != facet), matched)
-        else:
-            base = selected
+    def _facet_counts(self, facet: str, request: SearchRequest, base: int, values: dict[str, int]) -> list[FacetValue]:
         wanted, unwanted = set(request.filters.get(facet, ())), set(request.excludes.get(facet, ()))
         counts = []
-        for value, value_bits in bits.values.get(facet, {}).items():
+        for value, value_bits in values.items():
             count = (base & value_bits).bit_count()
             if count or value in wanted or value in unwanted:
                 counts.append(FacetValue(value=value, count=count, label=self.taxonomy_label(facet, value),
