@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps bench eval mirror clean
+.PHONY: demo test install system-deps bench eval mirror clean es-start es-stop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,13 @@ bench: install
 
 eval: install
 	$(BIN)/coi eval
+
+# A local single-node Elasticsearch 9 on 127.0.0.1:9200 for the Elasticsearch tests (deploy/elasticsearch/run.sh).
+es-start:
+	bash deploy/elasticsearch/run.sh start
+
+es-stop:
+	bash deploy/elasticsearch/run.sh stop
 
 mirror: install
 	$(BIN)/python -m crawlers.mirror --port 8089

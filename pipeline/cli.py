@@ -94,6 +94,8 @@ def cmd_index(args) -> int:
           f"{stats.skipped} waiting for extraction")
     for error in stats.errors[:5]:
         print(f"  error: {error}")
+    if stats.stopped:
+        print(f"stopped early: {stats.stopped}; the rest stays pending for the next `coi index`")
     return EXIT_FAILED if stats.failed else EXIT_OK
 
 

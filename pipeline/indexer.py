@@ -8,7 +8,7 @@ from typing import Iterator
 from tqdm import tqdm
 
 from .dedup import canonical_of, copies_of
-from .search.backend import SearchBackend
+from .search.backend import BackendUnavailable, SearchBackend
 from .search.model import IndexDocument
 from .store import Store
 from .tagging.claims import claims_for
@@ -24,6 +24,7 @@ class IndexStats:
     skipped: int = 0
     copies: int = 0  # copies of another document: kept out of the index, listed under their canonical one
     errors: list[str] = field(default_factory=list)
+    stopped: str = ""  # why the run stopped early (backend unreachable); the rest stays pending
 
 
 def index_document(store: Store, doc_id: str, sources: dict[str, dict], taxonomy: Taxonomy) -> IndexDocument | None:
@@ -86,10 +87,13 @@ def run_index(store: Store, backend: SearchBackend, rebuild: bool = False, progr
     if rebuild:
         doc_ids = [i for i in store.extracted_documents() if canonical_of(store, i) is None]
         documents = [d for d in (index_document(store, i, sources, taxonomy) for i in doc_ids) if d]
-        backend.rebuild(documents)
+        done = set(backend.rebuild(documents))
         for document in documents:
-            store.mark(document.doc_id, "index", "done")
-        stats.indexed = len(documents)
+            if document.doc_id in done:
+                store.mark(document.doc_id, "index", "done")
+            else:
+                _failed(store, stats, document.doc_id, backend.failures.get(document.doc_id, "not indexed"))
+        stats.indexed = len(done)
         return stats
     doc_ids = store.pending("index", include_failed=True)
     with tqdm(total=len(doc_ids), desc="index", unit="doc", disable=not progress) as bar:
@@ -105,9 +109,13 @@ def run_index(store: Store, backend: SearchBackend, rebuild: bool = False, progr
                 else:
                     documents.append(document)
             try:
-                for doc_id in backend.index(documents):
-                    store.mark(doc_id, "index", "done")
-                    stats.indexed += 1
+                done = set(backend.index(documents))
+                for document in documents:
+                    if document.doc_id in done:
+                        store.mark(document.doc_id, "index", "done")
+                        stats.indexed += 1
+                    else:  # the backend refused this one document: record why, keep going
+                        _failed(store, stats, document.doc_id, backend.failures.get(document.doc_id, "not indexed"))
                 if copies:
                     backend.delete(copies)
                     for doc_id in copies:
@@ -119,5 +127,15 @@ def run_index(store: Store, backend: SearchBackend, rebuild: bool = False, progr
                     store.mark(doc_id, "index", "failed", message)
                 stats.failed += len(documents) + len(copies)
                 stats.errors.append(message)
+                if isinstance(error, BackendUnavailable):
+                    stats.stopped = str(error)
+                    break
             bar.update(len(batch))
     return stats
+
+
+def _failed(store: Store, stats: IndexStats, doc_id: str, message: str) -> None:
+    store.mark(doc_id, "index", "failed", message)
+    store.record_error("index", message, doc_id=doc_id)
+    stats.failed += 1
+    stats.errors.append(f"{doc_id}: {message}")

@@ -12,8 +12,14 @@ class SearchBackendError(RuntimeError):
     """The backend failed (unreachable, broken index); the message says what to do."""
 
 
+class BackendUnavailable(SearchBackendError):
+    """The backend cannot be reached at all (a node is down): stop and leave the rest pending for the next run."""
+
+
 class SearchBackend(ABC):
     name: str = ""
+    # Documents the last index() call could not index, with the reason (doc_id -> message).
+    failures: dict[str, str] = {}
 
     @abstractmethod
     def index(self, documents: Iterable[IndexDocument]) -> list[str]:
@@ -50,4 +56,10 @@ def open_backend(settings) -> SearchBackend:
         from .sqlite import SQLiteBackend
 
         return SQLiteBackend(settings.sqlite_index_path)
+    if settings.search_backend == "elasticsearch":
+        if not settings.elasticsearch_url:
+            raise SearchBackendError("COI_SEARCH_BACKEND is elasticsearch but COI_ELASTICSEARCH_URL is not set")
+        from .elastic import ElasticsearchBackend
+
+        return ElasticsearchBackend.from_settings(settings)
     raise SearchBackendError(f"the {settings.search_backend} search backend is not available in this version")

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from ..taxonomy import Taxonomy, load_taxonomy
 from .config import load_index_config
-from .model import MAX_PER_PAGE, PASSAGE_FACETS, SORTS, SearchRequest
+from .model import MAX_PER_PAGE, PASSAGE_FACETS, SORTS, FacetValue, SearchRequest
 from .query import parse_query
 
 _CONFIG = load_index_config("facets")
@@ -89,3 +89,21 @@ def passage_filters(request: SearchRequest) -> dict[str, list[str]]:
     if not request.same_passage:
         return {}
     return {facet: request.filters[facet] for facet in PASSAGE_FACETS if request.filters.get(facet)}
+
+
+def value_label(facet: str, value: str, taxonomy: Taxonomy) -> str:
+    return taxonomy.label(facet, value) if facet in TAXONOMY_FACETS else value
+
+
+def facet_values(facet: str, request: SearchRequest, counts: dict[str, int], taxonomy: Taxonomy) -> list[FacetValue]:
+    """One facet's values as every backend reports them: counted ones plus every selected or excluded value,
+    most frequent first, at most FACET_SIZE (selected and excluded values are always kept)."""
+    wanted, unwanted = set(request.filters.get(facet, ())), set(request.excludes.get(facet, ()))
+    values = [FacetValue(value=value, count=count, label=value_label(facet, value, taxonomy),
+                         selected=value in wanted, excluded=value in unwanted)
+              for value, count in counts.items() if count or value in wanted or value in unwanted]
+    for value in (wanted | unwanted) - set(counts):
+        values.append(FacetValue(value=value, count=0, label=value_label(facet, value, taxonomy),
+                                 selected=value in wanted, excluded=value in unwanted))
+    values.sort(key=lambda v: (-v.count, v.value))
+    return values[:FACET_SIZE] + [v for v in values[FACET_SIZE:] if v.selected or v.excluded]

@@ -14,7 +14,7 @@ from ..taxonomy import load_taxonomy
 from . import bitset
 from .backend import SearchBackend, SearchBackendError
 from .config import load_index_config
-from .facets import FACET_NAMES, FACET_SIZE, MULTI_VALUED, facet_label, passage_filters
+from .facets import FACET_NAMES, MULTI_VALUED, facet_values, passage_filters
 from .model import PASSAGE_FACETS, FacetValue, Hit, IndexDocument, SearchRequest, SearchResponse
 from .query import And, Not, Or, Phrase, QuerySyntaxError, Term, parse_query, split_negative
 
@@ -378,25 +378,8 @@ class SQLiteBackend(SearchBackend):
         return bitset.from_rowids((row[0] for row in rows), size)
 
     def _facet_counts(self, facet: str, request: SearchRequest, base: int, values: dict[str, int]) -> list[FacetValue]:
-        wanted, unwanted = set(request.filters.get(facet, ())), set(request.excludes.get(facet, ()))
-        counts = []
-        for value, value_bits in values.items():
-            count = (base & value_bits).bit_count()
-            if count or value in wanted or value in unwanted:
-                counts.append(FacetValue(value=value, count=count, label=self.taxonomy_label(facet, value),
-                                         selected=value in wanted, excluded=value in unwanted))
-        for value in (wanted | unwanted) - {c.value for c in counts}:
-            counts.append(FacetValue(value=value, count=0, label=self.taxonomy_label(facet, value),
-                                     selected=value in wanted, excluded=value in unwanted))
-        counts.sort(key=lambda c: (-c.count, c.value))
-        keep = counts[:FACET_SIZE]
-        keep += [c for c in counts[FACET_SIZE:] if c.selected or c.excluded]
-        return keep
-
-    def taxonomy_label(self, facet: str, value: str) -> str:
-        if facet in ("governorate", "district", "group", "threat", "actor", "epoch"):
-            return self.taxonomy.label(facet, value)
-        return value
+        counts = {value: (base & value_bits).bit_count() for value, value_bits in values.items()}
+        return facet_values(facet, request, counts, self.taxonomy)
 
     def _hits(self, rowids: list[int], positive_fts: str | None, scores: dict[int, float]) -> list[Hit]:
         if not rowids:
