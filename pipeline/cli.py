@@ -113,7 +113,7 @@ def build_request(args) -> SearchRequest:
     request = SearchRequest(
         query=args.query or "", filters={k: v for k, v in filters.items() if v},
         excludes={k: v for k, v in excludes.items() if v}, since=args.since, until=args.until, sort=args.sort,
-        page=args.page, per_page=args.per_page)
+        page=args.page, per_page=args.per_page, same_passage=args.same_passage)
     return validate_request(request)
 
 
@@ -251,6 +251,8 @@ def build_parser() -> argparse.ArgumentParser:
                             help=f"{facet_label(facet)}: none of these values")
     search.add_argument("--since", type=_date, help="published on or after YYYY-MM-DD")
     search.add_argument("--until", type=_date, help="published on or before YYYY-MM-DD")
+    search.add_argument("--same-passage", action="store_true",
+                        help="region, group, threat and actor filters must all hold in one passage (claim)")
     search.add_argument("--sort", choices=SORTS, default="relevance")
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--per-page", type=int, default=10)
