@@ -13,6 +13,7 @@ from .search.facets import FACET_NAMES, InvalidRequest, facet_label, validate_re
 from .search.model import SORTS, SearchRequest
 from .search.query import QuerySyntaxError
 from .settings import Settings
+from .digest.commands import register_digest
 from .tagging.commands import register as register_tagging
 from crawlers.bench import register as register_crawl_bench
 
@@ -278,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_search.set_defaults(func=cmd_bench)
 
     register_tagging(commands)
+    register_digest(commands)
     register_crawl_bench(commands)
 
     demo = commands.add_parser("demo", help="serve the offline mirror, crawl it, process, index, search")

@@ -183,4 +183,34 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE INDEX claim_values_value ON claim_values(kind, value);
     """,
+    # 5: digests: subscriptions (saved searches) and one row per (subscription, week) digest sent or being sent
+    """
+    CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        email TEXT NOT NULL,
+        query TEXT NOT NULL DEFAULT '',
+        filters TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE digest_sends (
+        subscription_id INTEGER NOT NULL,
+        week TEXT NOT NULL,
+        subscription_name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'skipped', 'failed')),
+        message_id TEXT,
+        subject TEXT,
+        documents INTEGER NOT NULL DEFAULT 0,
+        text_body TEXT,
+        html_body TEXT,
+        delivery TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        PRIMARY KEY (subscription_id, week)
+    );
+    CREATE INDEX digest_sends_week ON digest_sends(week);
+    """,
 ]
