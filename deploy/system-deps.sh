@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
     tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara   # OCR of scanned PDF pages (pipeline/extract)
+    chromium                                             # browser tests of the web app (tests/test_web_browser.py)
 )
 
 missing=()

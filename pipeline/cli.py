@@ -15,6 +15,7 @@ from .search.query import QuerySyntaxError
 from .settings import Settings
 from .digest.commands import register_digest
 from .tagging.commands import register as register_tagging
+from .web.commands import register as register_web
 from crawlers.bench import register as register_crawl_bench
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -281,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_tagging(commands)
     register_digest(commands)
     register_crawl_bench(commands)
+    register_web(commands)
 
     demo = commands.add_parser("demo", help="serve the offline mirror, crawl it, process, index, search")
     demo.add_argument("--data-dir", default="data/demo")

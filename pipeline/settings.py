@@ -37,10 +37,12 @@ DOCUMENTED = {
     "digest_token": ("COI_DIGEST_TOKEN", "", "access token for managing subscriptions in the web app; empty: read-only"),
     "crawl_interval_hours": ("COI_CRAWL_INTERVAL_HOURS", "24", "coi schedule: hours between crawls of a source"),
     "crawl_intervals": ("COI_CRAWL_INTERVALS", "", "coi schedule: per-source hours, e.g. snhr=12,usdos=168"),
+    "host": ("COI_HOST", "127.0.0.1", "coi serve: address the web app listens on (0.0.0.0 for every interface)"),
+    "port": ("COI_PORT", "8000", "coi serve: port the web app listens on"),
 }
 
 BACKENDS = ("sqlite", "elasticsearch")
-_INT_FIELDS = {"max_body_bytes", "max_pdf_pages", "extract_timeout", "ocr_timeout", "crawl_interval_hours"}
+_INT_FIELDS = {"max_body_bytes", "max_pdf_pages", "extract_timeout", "ocr_timeout", "crawl_interval_hours", "port"}
 _BOOL_FIELDS = {"digest_skip_empty"}
 
 
@@ -74,6 +76,8 @@ class Settings:
     digest_token: str = field(default="", repr=False)
     crawl_interval_hours: int = 24
     crawl_intervals: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
