@@ -29,6 +29,7 @@ DOCUMENTED = {
     "smtp_url": ("COI_SMTP_URL", "", "SMTP server for digests: smtp://host:25, smtp+starttls://host:587 or smtps://host:465; empty: digests go to the outbox"),
     "smtp_user": ("COI_SMTP_USER", "", "SMTP user name (a user in COI_SMTP_URL works too)"),
     "smtp_password": ("COI_SMTP_PASSWORD", "", "SMTP password (kept out of COI_SMTP_URL so it stays out of process listings)"),
+    "smtp_ca_cert": ("COI_SMTP_CA_CERT", "", "CA certificate file (PEM) to trust for an SMTP server with its own CA"),
     "digest_from": ("COI_DIGEST_FROM", "coi-digest@example.org", "sender address of digest e-mails"),
     "digest_timezone": ("COI_DIGEST_TIMEZONE", "Europe/Amsterdam", "time zone of digest weeks and of the Monday 07:00 digest job"),
     "digest_skip_empty": ("COI_DIGEST_SKIP_EMPTY", "false", "true: send nothing for a week with no new documents; false: a digest that says so"),
@@ -68,6 +69,7 @@ class Settings:
     smtp_url: str = ""
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
+    smtp_ca_cert: str = ""
     digest_from: str = "coi-digest@example.org"
     digest_timezone: str = "Europe/Amsterdam"
     digest_skip_empty: bool = False

@@ -11,7 +11,7 @@ import threading
 from datetime import datetime
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-FILTER_FLAGS = ("governorate", "group", "threat", "actor")
+FILTER_FLAGS = ("governorate", "district", "group", "threat", "actor")
 
 
 def _fail(message: str) -> int:

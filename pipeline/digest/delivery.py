@@ -6,7 +6,7 @@ import os
 import re
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
@@ -33,7 +33,8 @@ class SmtpConfig:
     port: int
     security: str  # plain, starttls or tls
     user: str = ""
-    password: str = ""
+    password: str = field(default="", repr=False)
+    ca_cert: str = ""
 
     @classmethod
     def from_settings(cls, settings) -> "SmtpConfig | None":
@@ -47,7 +48,7 @@ class SmtpConfig:
         security, default_port = _SCHEMES[parts.scheme]
         return cls(host=parts.hostname, port=parts.port or default_port, security=security,
                    user=settings.smtp_user or unquote(parts.username or ""),
-                   password=settings.smtp_password or unquote(parts.password or ""))
+                   password=settings.smtp_password or unquote(parts.password or ""), ca_cert=settings.smtp_ca_cert)
 
     def __str__(self) -> str:
         return f"smtp {self.security} {self.host}:{self.port}"
@@ -67,9 +68,9 @@ def build_message(rendered: RenderedDigest, sender: str, recipient: str, message
     return message
 
 
-def send_smtp(config: SmtpConfig, message: EmailMessage, context: ssl.SSLContext | None = None) -> str:
+def send_smtp(config: SmtpConfig, message: EmailMessage) -> str:
     """Send one message over its own connection; DeliveryError says whether it surely was not accepted."""
-    context = context or ssl.create_default_context()
+    context = ssl.create_default_context(cafile=config.ca_cert or None)
     try:
         if config.security == "tls":
             smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=SMTP_TIMEOUT, context=context)

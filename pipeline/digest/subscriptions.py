@@ -13,7 +13,7 @@ from ..store import Store
 from ..store.store import utcnow
 from ..taxonomy import load_taxonomy
 
-SUBSCRIPTION_FACETS = ("governorate", "group", "threat", "actor")
+SUBSCRIPTION_FACETS = ("governorate", "district", "group", "threat", "actor")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _NAME = re.compile(r"^[\w][\w .-]{0,79}$")
