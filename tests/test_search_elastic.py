@@ -163,3 +163,28 @@ def test_a_node_that_stays_down_is_reported_as_unreachable(tmp_path):
 
 def _url(client) -> str:
     return str(client.transport.node_pool.all()[0].base_url)
+
+
+def test_client_and_server_share_a_major_version(es_client):
+    import elasticsearch
+
+    # (the integ-test distribution has no GET / endpoint, so ask the nodes API)
+    server = next(iter(es_client.nodes.info()["nodes"].values()))["version"]
+    assert server.split(".")[0] == str(elasticsearch.__version__[0]) == "9"
+
+
+@pytest.mark.parametrize("field, text, tokens", [
+    ("body", "Detentions TORTURED in Ḥamā", ["detent", "tortur", "in", "hama"]),  # like SQLite's porter unicode61
+    ("body.en", "the detainees were tortured", ["detaine", "were", "tortur"]),
+    ("body.ar", "والمعتقلين في السجون", ["معتقل", "سج"]),
+    ("body.nl", "arrestaties van Koerden", ["arrestaties", "koerd"]),
+    ("body.fr", "les détentions arbitraires", ["detention", "arbitrair"]),
+    ("body.de", "willkürliche Festnahmen", ["willkurlich", "festnahm"]),
+    ("passages.text", "Kurdish homes", ["kurdish", "home"]),
+])
+def test_text_fields_are_analysed_per_language(es_backend_factory, field, text, tokens):
+    backend = es_backend_factory()
+    backend.index(CORPUS[:1])
+    index = backend._indices()[0]
+    analysed = backend.client.indices.analyze(index=index, field=field, text=text)
+    assert [t["token"] for t in analysed["tokens"]] == tokens
