@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+from .digest.demo import write_sample_digest
 from .indexer import run_index
 from .process import process_pending
 from .search.facets import validate_request
@@ -64,6 +65,8 @@ def run_demo(data_dir: str | Path) -> int:
             request = validate_request(request)
             print(f"\n== {title}\n$ coi search {describe(request)}")
             print(render_text(request, backend.search(request)))
+        eml, listed = write_sample_digest(store, backend, settings)
+        print(f"\n== sample digest of {listed} documents written to the outbox: {eml}")
         backend.close()
     if indexed.indexed == 0:
         print("demo failed: nothing was indexed")

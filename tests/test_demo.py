@@ -33,6 +33,13 @@ def test_demo_runs_the_whole_pipeline_offline(tmp_path):
     tagged_search = out.split("== Tagged by the tagger: Alawites")[1].split("\n== ")[0]
     assert int(re.search(r"^(\d+) documents? match", tagged_search, re.M).group(1)) > 0
     assert "+Alawites (alawites) " in tagged_search  # the selected value, with its count
+    # A sample digest of the demo's documents is in the outbox, as an e-mail with a text and an HTML part.
+    from email import message_from_bytes, policy
+    eml = Path(out.split("written to the outbox: ")[1].splitlines()[0])
+    digest = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    assert digest.get_content_type() == "multipart/alternative" and eml.parent.parent == tmp_path / "demo" / "outbox"
+    assert 0 < int(out.split("== sample digest of ")[1].split()[0]) <= indexed
+    assert "Counts per governorate and threat" in digest.get_body(("plain",)).get_content()
     # The store and the index it leaves behind work with the ordinary commands.
     env["COI_DATA_DIR"] = str(tmp_path / "demo")
     status = subprocess.run([sys.executable, "-m", "pipeline.cli", "status"], env=env, capture_output=True, text=True)

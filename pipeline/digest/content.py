@@ -19,6 +19,7 @@ from .weeks import Week
 NO_GOVERNORATE = "no governorate tagged"
 NO_THREAT = "no threat tagged"
 EVIDENCE_CHARS = 400
+SUMMARY_ROWS = 30  # the busiest cells; a broad search can touch a few hundred
 
 
 @dataclass
@@ -57,6 +58,10 @@ class Digest:
     summary: list[SummaryRow]
     new_sources: list[str]
     previous_total: int
+
+    @property
+    def top_summary(self) -> list[SummaryRow]:
+        return self.summary[:SUMMARY_ROWS]
 
     @property
     def empty(self) -> bool:

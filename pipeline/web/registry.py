@@ -11,13 +11,13 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     """The app's routers, in the order they are matched."""
-    from . import api, documents, matrix_pages, search_pages
+    from . import api, digests, documents, matrix_pages, search_pages
 
-    return [api.router, search_pages.router, documents.router, matrix_pages.router]
+    return [api.router, search_pages.router, documents.router, matrix_pages.router, digests.router]
 
 
 # (label, path) links in the header of every page.
-NAV: list[tuple[str, str]] = [("Search", "/search"), ("Matrix", "/matrix"), ("Sources", "/sources")]
+NAV: list[tuple[str, str]] = [("Search", "/search"), ("Matrix", "/matrix"), ("Sources", "/sources"), ("Digests", "/digests")]
 
 # Templates included after each passage's text on the document page, with `document` and `passage`
 # (idx, paragraph, page, anchor, start, end, text) in their context: e.g. a "cite this passage" action.
