@@ -40,10 +40,12 @@ DOCUMENTED = {
     "crawl_intervals": ("COI_CRAWL_INTERVALS", "", "coi schedule: per-source hours, e.g. snhr=12,usdos=168"),
     "host": ("COI_HOST", "127.0.0.1", "coi serve: address the web app listens on (0.0.0.0 for every interface)"),
     "port": ("COI_PORT", "8000", "coi serve: port the web app listens on"),
+    "search_cache_seconds": ("COI_SEARCH_CACHE_SECONDS", "60", "coi serve: seconds a search's answer is reused for the same search; 0 turns the cache off"),
 }
 
 BACKENDS = ("sqlite", "elasticsearch")
-_INT_FIELDS = {"max_body_bytes", "max_pdf_pages", "extract_timeout", "ocr_timeout", "crawl_interval_hours", "port"}
+_INT_FIELDS = {"max_body_bytes", "max_pdf_pages", "extract_timeout", "ocr_timeout", "crawl_interval_hours", "port",
+               "search_cache_seconds"}
 _BOOL_FIELDS = {"digest_skip_empty"}
 
 
@@ -80,6 +82,7 @@ class Settings:
     crawl_intervals: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
+    search_cache_seconds: int = 60
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":

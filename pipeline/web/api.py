@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from ..search.facets import FACETS
-from .deps import NotFound, open_store, search_backend
+from .deps import NotFound, open_store, run_search
 from .document_view import document_view
 from .matrix_pages import matrix_request
 from .params import search_request, search_url
@@ -50,15 +52,16 @@ ERRORS = {400: {"description": "a malformed query or an unknown facet value; {\"
 
 @router.get("/search", summary="Faceted full-text search", responses=ERRORS,
             openapi_extra={"parameters": SEARCH_PARAMETERS})
-def api_search(request: Request) -> dict:
+def api_search(request: Request) -> Response:
     """Documents matching the query and filters, with highlighted snippets and disjunctive facet counts."""
     search = search_request(request.query_params)
-    with search_backend(request) as backend:
-        response = backend.search(search)
+    response, cached = run_search(request, search)
     result = asdict(response)
     result["pages"] = response.pages
     result["page_url"] = search_url(search)  # the same search on the web page
-    return result
+    # Plain dataclasses of strings and numbers: dumped directly, without FastAPI's slower generic encoder.
+    return Response(json.dumps(result, ensure_ascii=False, default=str), media_type="application/json",
+                    headers={"x-search-cache": "hit" if cached else "miss"})
 
 
 @router.get("/documents/{doc_id}", summary="One document with its passages, tags, evidence and versions",

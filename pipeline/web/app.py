@@ -13,9 +13,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ..matrix import InvalidMatrixRequest
 from ..search.backend import SearchBackendError
 from ..search.facets import InvalidRequest
+from ..search.model import SearchRequest
 from ..search.query import QuerySyntaxError
 from ..settings import Settings
 from . import registry
+from .cache import SearchCache
 from .deps import NotFound, pool_for
 from .filters import register_filters
 
@@ -65,7 +67,7 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
-def create_app(settings: Settings, search_connections: int = 4) -> FastAPI:
+def create_app(settings: Settings, search_connections: int = 2) -> FastAPI:
     """The web app and JSON API over the store and search backend that settings name."""
     app = FastAPI(title="Syria COI", version="0.1.0", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
@@ -73,14 +75,24 @@ def create_app(settings: Settings, search_connections: int = 4) -> FastAPI:
                               "with its evidence passages, and the region × group × threat matrix.")
     app.state.settings = settings
     app.state.backends = pool_for(settings, search_connections)
+    app.state.search_cache = SearchCache(settings.search_cache_seconds)
     app.state.templates = templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in registry.routers():
         app.include_router(router)
     _error_pages(app)
     app.add_middleware(SecurityHeaders)
+    if settings.search_backend == "sqlite":
+        # Load the facet bitsets before the first request rather than during it (seconds on a large index).
+        app.router.add_event_handler("startup", lambda: app.state.backends.warm(
+            lambda backend: backend.search(SearchRequest(per_page=1))))
     app.router.add_event_handler("shutdown", app.state.backends.close)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for `uvicorn --factory pipeline.web.app:app_from_env` (and `coi serve --workers N`)."""
+    return create_app(Settings.from_env())
 
 
 def _error_pages(app: FastAPI) -> None:

@@ -49,7 +49,8 @@ def _wait_until_up(base_url: str, server: subprocess.Popen, timeout: float = 120
     raise RuntimeError(f"coi serve did not answer at {base_url} within {timeout:.0f} s")
 
 
-def _client(base_url: str, requests: list, offset: int, stop_at: float, timings: list, errors: list) -> None:
+def _client(base_url: str, requests: list, offset: int, stop_at: float, timings: list, errors: list,
+            hits: list) -> None:
     with httpx.Client(base_url=base_url, timeout=30) as client:
         n = offset
         while time.monotonic() < stop_at:
@@ -63,28 +64,31 @@ def _client(base_url: str, requests: list, offset: int, stop_at: float, timings:
                     errors.append(f"HTTP {response.status_code}")
                 else:
                     timings.append(elapsed)
+                    hits.append(response.headers.get("x-search-cache") == "hit")
             except httpx.HTTPError as error:
                 errors.append(f"{type(error).__name__}: {error}")
 
 
-def run_serve_bench(docs: int, clients: int, seconds: float, work_dir: str) -> dict:
+def run_serve_bench(docs: int, clients: int, seconds: float, work_dir: str, workers: int = 2,
+                    cache_seconds: int = 60, distinct: int = 500) -> dict:
     """Start `coi serve` on a synthetic index, run `clients` closed-loop clients for `seconds`, report latency."""
-    print(f"{docs} synthetic documents; {clients} concurrent clients for {seconds:.0f} s against /api/search")
+    print(f"{docs} synthetic documents; {clients} concurrent clients for {seconds:.0f} s against /api/search "
+          f"served by {workers} worker process(es), search cache {cache_seconds} s, {distinct} distinct searches")
     data_dir = _prepare(Path(work_dir), docs)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "COI_DATA_DIR": str(data_dir), "COI_SEARCH_BACKEND": "sqlite", "COI_ELASTICSEARCH_URL": ""}
+    env = {**os.environ, "COI_DATA_DIR": str(data_dir), "COI_SEARCH_BACKEND": "sqlite", "COI_ELASTICSEARCH_URL": "",
+           "COI_SEARCH_CACHE_SECONDS": str(cache_seconds)}
     server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port),
-                               "--log-level", "warning"], env=env)
+                               "--workers", str(workers), "--log-level", "warning"], env=env)
     try:
         _wait_until_up(base_url, server)
-        requests = bench_requests(500)
-        for request in requests[:clients]:  # warm every connection's bitsets, outside the measurement
-            httpx.get(f"{base_url}/api/search", params=query_pairs(request), timeout=60)
+        requests = bench_requests(distinct)
         timings: list[float] = []
         errors: list[str] = []
+        hits: list[bool] = []
         stop_at = time.monotonic() + seconds
-        threads = [threading.Thread(target=_client, args=(base_url, requests, i * 25, stop_at, timings, errors))
+        threads = [threading.Thread(target=_client, args=(base_url, requests, i * (distinct // clients), stop_at, timings, errors, hits))
                    for i in range(clients)]
         started = time.monotonic()
         for thread in threads:
@@ -96,12 +100,12 @@ def run_serve_bench(docs: int, clients: int, seconds: float, work_dir: str) -> d
         server.terminate()
         server.wait(timeout=30)
     p50, p95 = _percentiles(timings) if timings else (0.0, 0.0)
-    result = {"docs": docs, "clients": clients, "seconds": round(elapsed, 1), "requests": len(timings) + len(errors),
+    result = {"docs": docs, "clients": clients, "workers": workers, "seconds": round(elapsed, 1), "requests": len(timings) + len(errors),
               "errors": len(errors), "requests_per_second": round((len(timings) + len(errors)) / elapsed, 1),
-              "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "max_ms": round(max(timings, default=0), 1)}
+              "cache_hits": round(sum(hits) / max(1, len(hits)), 2), "p50_ms": round(p50, 1), "p95_ms": round(p95, 1), "max_ms": round(max(timings, default=0), 1)}
     print(f"  {result['requests']} requests in {result['seconds']} s ({result['requests_per_second']} per second), "
           f"{result['errors']} errors; latency p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, "
-          f"max {result['max_ms']} ms")
+          f"max {result['max_ms']} ms; {100 * result['cache_hits']:.0f}% answered from the cache")
     for error in sorted(set(errors))[:5]:
         print(f"  error: {error}")
     return result

@@ -32,7 +32,11 @@ def cmd_serve(args) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     print(f"serving the Syria COI web app at http://{host}:{port}/ (search backend: {settings.search_backend}, "
           f"data: {settings.data_dir}); Ctrl-C stops it", flush=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level, access_log=args.access_log)
+    if args.workers > 1:  # separate processes, each with its own app: searches are CPU-bound Python
+        uvicorn.run("pipeline.web.app:app_from_env", factory=True, workers=args.workers, host=host, port=port,
+                    log_level=args.log_level, access_log=args.access_log)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level, access_log=args.access_log)
     return EXIT_OK
 
 
@@ -86,7 +90,8 @@ def _matrix_text(matrix) -> str:
 def cmd_bench_serve(args) -> int:
     from .bench import run_serve_bench
 
-    result = run_serve_bench(docs=args.docs, clients=args.clients, seconds=args.seconds, work_dir=args.work_dir)
+    result = run_serve_bench(docs=args.docs, clients=args.clients, seconds=args.seconds, work_dir=args.work_dir,
+                             workers=args.workers, cache_seconds=args.cache_seconds, distinct=args.distinct)
     return EXIT_OK if result["errors"] == 0 else 1
 
 
@@ -97,6 +102,7 @@ def register(commands) -> None:
     serve.add_argument("--port", type=int, help="port (default COI_PORT, 8000)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (one per core is a good start)")
     serve.set_defaults(func=cmd_serve)
 
     matrix = commands.add_parser("matrix", help="region × threat matrix of distinct documents and sources")
@@ -119,4 +125,7 @@ def register(commands) -> None:
         bench_serve.add_argument("--clients", type=int, default=20)
         bench_serve.add_argument("--seconds", type=float, default=30)
         bench_serve.add_argument("--work-dir", default="bench-data", help="where the synthetic index is kept")
+        bench_serve.add_argument("--workers", type=int, default=2, help="coi serve worker processes")
+        bench_serve.add_argument("--cache-seconds", type=int, default=60, help="COI_SEARCH_CACHE_SECONDS (0: off)")
+        bench_serve.add_argument("--distinct", type=int, default=500, help="how many different searches are sent")
         bench_serve.set_defaults(func=cmd_bench_serve)

@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 from fastapi import Request
 
 from ..search.backend import SearchBackend, open_backend
+from ..search.model import SearchRequest, SearchResponse
 from ..settings import Settings
 from ..store import Store
 
@@ -23,6 +24,7 @@ class BackendPool:
 
     def __init__(self, factory: Callable[[], SearchBackend], size: int):
         self._factory = factory
+        self._size = size
         self._idle: queue.LifoQueue[SearchBackend] = queue.LifoQueue()
         self._slots = threading.Semaphore(size)
         self._all: list[SearchBackend] = []
@@ -42,6 +44,15 @@ class BackendPool:
             finally:
                 self._idle.put(backend)
 
+    def warm(self, search) -> None:
+        """Open every backend now and run `search` on each, so no user waits for an index to load."""
+        opened = [self._factory() for _ in range(self._size)]
+        with self._lock:
+            self._all.extend(opened)
+        for backend in opened:
+            search(backend)
+            self._idle.put(backend)
+
     def close(self) -> None:
         with self._lock:
             for backend in self._all:
@@ -57,10 +68,13 @@ def pool_for(settings: Settings, size: int) -> BackendPool:
     return BackendPool(lambda: open_backend(settings), size)
 
 
-@contextmanager
-def search_backend(request: Request) -> Iterator[SearchBackend]:
-    with request.app.state.backends.backend() as backend:
-        yield backend
+def run_search(request: Request, search: SearchRequest) -> tuple[SearchResponse, bool]:
+    """Answer a validated search with a pooled backend, or from the cache; True when it came from the cache."""
+    def on_backend(wanted: SearchRequest) -> SearchResponse:
+        with request.app.state.backends.backend() as backend:
+            return backend.search(wanted)
+
+    return request.app.state.search_cache.get_or_search(search, on_backend)
 
 
 @contextmanager

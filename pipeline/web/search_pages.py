@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from ..search.facets import FACET_NAMES, InvalidRequest
 from ..search.model import SORTS, FacetValue, SearchRequest, SearchResponse
 from ..search.query import QuerySyntaxError
-from .deps import open_store, search_backend
+from .deps import open_store, run_search
 from .params import on_page, search_request, search_url
 
 router = APIRouter(include_in_schema=False)
@@ -69,8 +69,7 @@ def search_page(request: Request):
     context = {"syntax_help": SYNTAX_HELP, "sorts": SORTS, "error": None, "raw_query": request.query_params.get("q", "")}
     try:
         search = search_request(request.query_params)
-        with search_backend(request) as backend:
-            response = backend.search(search)
+        response, _ = run_search(request, search)
     except (InvalidRequest, QuerySyntaxError) as error:
         context["error"] = str(error)
         return templates.TemplateResponse(request, "search.html", context, status_code=400)
