@@ -176,3 +176,21 @@ def test_coi_schedule_lists_its_jobs_once_and_stops_cleanly_on_sigterm(settings)
         if running.poll() is None:
             running.kill()
     assert running.returncode == 0 and "SIGTERM: stopping" in rest and "coi schedule: stopped" in rest, rest
+
+
+def test_the_crawl_job_crawls_processes_tags_and_indexes_one_source(tmp_path):
+    from crawlers.mirror.server import serve_mirror
+    from pipeline.search.backend import open_backend
+
+    with serve_mirror(port=0) as base_url:
+        settings = Settings(data_dir=tmp_path, mirror_url=base_url)
+        jobs.run_update(settings, "stj")
+    with Store(tmp_path) as store:
+        stored = store.count_documents()
+        assert stored > 0 and {row[0] for row in store.db.execute("SELECT DISTINCT source_id FROM documents")} == {"stj"}
+        assert store.pending("index") == []
+    backend = open_backend(settings)
+    try:
+        assert 0 < backend.count() <= stored
+    finally:
+        backend.close()
