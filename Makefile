@@ -18,7 +18,7 @@ system-deps:
 	bash deploy/system-deps.sh
 
 demo: install system-deps
-	$(BIN)/coi demo
+	$(BIN)/coi demo --serve
 
 test: install system-deps
 	$(BIN)/python -m pytest

@@ -201,7 +201,7 @@ def cmd_bench(args) -> int:
 def cmd_demo(args) -> int:
     from .demo import run_demo
 
-    return run_demo(args.data_dir)
+    return run_demo(args.data_dir, serve=args.serve)
 
 
 # -- parser -------------------------------------------------------------------------------------------
@@ -286,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="serve the offline mirror, crawl it, process, index, search")
     demo.add_argument("--data-dir", default="data/demo")
+    demo.add_argument("--serve", action="store_true", help="then run the web app on the demo store and print its URL")
     demo.set_defaults(func=cmd_demo)
     return parser
 

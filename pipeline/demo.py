@@ -33,7 +33,7 @@ SAMPLE_SEARCHES = [
 ]
 
 
-def run_demo(data_dir: str | Path) -> int:
+def run_demo(data_dir: str | Path, serve: bool = False) -> int:
     from crawlers.mirror.server import serve_mirror
     from crawlers.run import crawl
 
@@ -72,6 +72,13 @@ def run_demo(data_dir: str | Path) -> int:
         print("demo failed: nothing was indexed")
         return 1
     print(f"\nThe demo store is in {data_dir}; try: COI_DATA_DIR={data_dir} .venv/bin/coi search 'Sweida'")
+    if serve:
+        from .web.commands import port_or_free, serve_app
+
+        port = port_or_free(settings.host, settings.port)
+        return serve_app(settings, settings.host, port, log_level="warning", heading="== the web app is running at")
+    print(f"== web app: COI_DATA_DIR={data_dir} .venv/bin/coi serve, then open "
+          f"http://{settings.host}:{settings.port}/ (make demo starts it for you)")
     return 0
 
 

@@ -29,6 +29,7 @@ def test_demo_runs_the_whole_pipeline_offline(tmp_path):
     assert "tagged: 0 documents" not in out
     assert "0 documents match" not in out.split("== Everything")[1].split("==")[0]
     assert "Facets (counts ignore the facet's own selection):" in out
+    assert f"== web app: COI_DATA_DIR={tmp_path / 'demo'} .venv/bin/coi serve, then open http://" in out
     assert "Language: " in out and "Source: " in out and "Period: " in out
     tagged_search = out.split("== Tagged by the tagger: Alawites")[1].split("\n== ")[0]
     assert int(re.search(r"^(\d+) documents? match", tagged_search, re.M).group(1)) > 0

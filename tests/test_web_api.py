@@ -1,6 +1,7 @@
 """The web app without a browser: the JSON API, URL state, error pages, security headers and escaping."""
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -146,3 +147,30 @@ def test_crawled_markup_is_escaped_everywhere(client, ids):
         assert 'href="javascript:' not in html
     assert "&lt;script&gt;window.__xss = &#39;script&#39;" in pages[0]
     assert HOSTILE_URL.replace("'", "&#39;") in pages[1] and "(not a web link)" in pages[1]
+
+
+def test_coi_serve_prints_its_url_and_serves(corpus, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from pipeline.web.bench import free_port
+
+    port = free_port()
+    env = {**os.environ, "COI_DATA_DIR": str(corpus[0]), "COI_SEARCH_BACKEND": "sqlite", "COI_PORT": str(port)}
+    server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--log-level", "warning"], env=env,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().startswith(f"serving the Syria COI web app at http://127.0.0.1:{port}/")
+        for _ in range(100):
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/search", params={"q": "Jableh"})
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert response.status_code == 200 and "Arrests of Alawite men" in response.text
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import socket
 import sys
 from datetime import date
 from pathlib import Path
@@ -22,22 +24,40 @@ def _values(raw: list[str] | None) -> list[str]:
     return [v.strip() for item in raw or [] for v in item.split(",") if v.strip()]
 
 
-def cmd_serve(args) -> int:
+def serve_app(settings, host: str, port: int, workers: int = 1, log_level: str = "info", access_log: bool = False,
+              heading: str = "serving the Syria COI web app at") -> int:
+    """Run the web app until Ctrl-C; first print its URL."""
     import uvicorn
 
-    from ..settings import Settings
     from . import create_app
 
-    settings = Settings.from_env()
-    host, port = args.host or settings.host, args.port or settings.port
-    print(f"serving the Syria COI web app at http://{host}:{port}/ (search backend: {settings.search_backend}, "
-          f"data: {settings.data_dir}); Ctrl-C stops it", flush=True)
-    if args.workers > 1:  # separate processes, each with its own app: searches are CPU-bound Python
-        uvicorn.run("pipeline.web.app:app_from_env", factory=True, workers=args.workers, host=host, port=port,
-                    log_level=args.log_level, access_log=args.access_log)
+    print(f"{heading} http://{host}:{port}/ (search backend: {settings.search_backend}, data: {settings.data_dir}); "
+          "Ctrl-C stops it", flush=True)
+    if workers > 1:  # separate processes, each with its own app: searches are CPU-bound Python
+        os.environ.update(COI_DATA_DIR=str(settings.data_dir), COI_SEARCH_BACKEND=settings.search_backend)
+        uvicorn.run("pipeline.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                    log_level=log_level, access_log=access_log)
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level, access_log=args.access_log)
+        uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=access_log)
     return EXIT_OK
+
+
+def port_or_free(host: str, port: int) -> int:
+    """port if nothing listens on it yet, else a free one (so the demo never fails at its last step)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def cmd_serve(args) -> int:
+    from ..settings import Settings
+
+    settings = Settings.from_env()
+    return serve_app(settings, args.host or settings.host, args.port or settings.port, args.workers, args.log_level,
+                     args.access_log)
 
 
 def cmd_matrix(args) -> int:

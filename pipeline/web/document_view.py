@@ -102,8 +102,10 @@ def document_view(store: Store, doc_id: str) -> dict | None:
             evidence=bool(inside)))
     tag_views: dict[tuple[str, str], TagView] = {}
     for tag in tags:
-        view = tag_views.setdefault((tag.kind, tag.value), TagView(tag.kind, tag.value,
-                                                                    _label(taxonomy, tag.kind, tag.value)))
+        label = _label(taxonomy, tag.kind, tag.value)
+        if tag.kind == "region":  # a governorate and its chief district often share a name
+            label = f"{label} ({tag.value})"
+        view = tag_views.setdefault((tag.kind, tag.value), TagView(tag.kind, tag.value, label))
         passage = passage_of(tag.start)
         view.evidence.append({"sentence": tag.sentence or "", "surface": tag.surface or "", "page": tag.page,
                               "paragraph": tag.paragraph, "anchor": anchors.get(passage.idx) if passage else None})
