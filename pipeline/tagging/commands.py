@@ -65,10 +65,10 @@ def cmd_tag_text(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import GOLD_PATH, evaluate, load_gold, report
+    from .evaluate import GOLD_SETS, evaluate, load_gold, report
     from .tagger import default_tagger
 
-    result = evaluate(load_gold(Path(args.gold) if args.gold else GOLD_PATH), default_tagger())
+    result = evaluate(load_gold(Path(args.gold) if args.gold else GOLD_SETS[args.set]), default_tagger())
     print(report(result, None if args.misses < 0 else args.misses))
     return EXIT_OK if result.meets_bar() or not args.check else EXIT_FAILED
 
@@ -89,7 +89,9 @@ def register(commands) -> None:
     tag_text.set_defaults(func=cmd_tag_text)
 
     evaluate = commands.add_parser("eval", help="score the tagger on the gold development set")
-    evaluate.add_argument("--gold", help="gold JSON Lines (default: tests/fixtures/gold/dev.jsonl)")
+    evaluate.add_argument("--gold", help="gold JSON Lines file (overrides --set)")
+    evaluate.add_argument("--set", choices=("dev", "heldout"), default="dev",
+                          help="which gold set in tests/fixtures/gold/ to score (default: dev)")
     evaluate.add_argument("--misses", type=int, default=-1, help="how many misses to list (default: all)")
     evaluate.add_argument("--check", action="store_true", help="exit 1 if a facet is below the bar")
     evaluate.set_defaults(func=cmd_eval)
