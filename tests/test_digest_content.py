@@ -133,3 +133,11 @@ def test_coi_digest_dry_run_renders_a_week_and_records_nothing(world, tmp_path, 
     assert "2025-W05 coast -> analyst@example.org: sent (1 documents)" in capsys.readouterr().out
     assert main(["digests"]) == 0
     assert "2025-W05 coast -> analyst@example.org: sent" in capsys.readouterr().out
+
+
+def test_two_subscriptions_never_share_an_outbox_file(world, tmp_path):
+    store, backend, _ = world
+    for name in ("coast a", "coast_a"):
+        add_subscription(store, check_subscription(name, "analyst@example.org"))
+    send_digests(store, backend, DigestConfig.from_settings(Settings(data_dir=tmp_path)), W05)
+    assert len(list((tmp_path / "outbox" / "2025-W05").glob("*.eml"))) == 2

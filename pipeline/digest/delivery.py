@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .render import RenderedDigest
 
@@ -100,8 +99,8 @@ def send_smtp(config: SmtpConfig, message: EmailMessage) -> str:
 
 
 def outbox_path(outbox: Path, week: str, subscription: str) -> Path:
-    safe = re.sub(r"[^\w.-]+", "_", subscription).strip("._") or "subscription"
-    return outbox / week / f"{safe}.eml"
+    """<outbox>/<week>/<subscription>.eml, the name percent-encoded so that two subscriptions never share a file."""
+    return outbox / week / f"{quote(subscription, safe='-_')}.eml"
 
 
 def write_outbox(path: Path, message: EmailMessage) -> str:

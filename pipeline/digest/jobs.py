@@ -32,15 +32,21 @@ def update_source(source_id: str) -> None:
 
 
 def weekly_digest() -> list:
-    """The scheduled Monday digest."""
-    return send_last_week(_configured())
+    """The scheduled Monday digest: first bring the index up to date (documents found late on Sunday are still being
+    processed), then send."""
+    settings = _configured()
+    _in_child(_process_and_index, (settings,), "coi-process")
+    return send_last_week(settings)
 
 
 def run_update(settings, source_id: str) -> None:
     """Crawl one source, then extract, tag and index whatever is pending: what `coi run --source ID` does. The crawl
     runs in a child process because Scrapy's reactor cannot be started twice in one process."""
-    child = multiprocessing.get_context("spawn").Process(target=_update_source, args=(settings, source_id),
-                                                         name=f"coi-crawl-{source_id}")
+    _in_child(_update_source, (settings, source_id), f"coi-crawl-{source_id}")
+
+
+def _in_child(target, args: tuple, name: str) -> None:
+    child = multiprocessing.get_context("spawn").Process(target=target, args=args, name=name)
     child.start()
     _children.add(child)
     try:
@@ -48,20 +54,25 @@ def run_update(settings, source_id: str) -> None:
     finally:
         _children.discard(child)
     if child.exitcode != 0:
-        raise RuntimeError(f"the update of {source_id} ended with exit code {child.exitcode}; what it stored is kept "
-                           f"and the next run resumes")
+        raise RuntimeError(f"{name} ended with exit code {child.exitcode}; what it stored is kept and the next run "
+                           f"resumes")
 
 
 def _update_source(settings, source_id: str) -> None:
     from crawlers.run import crawl
 
+    stats = crawl(settings, sources=[source_id], progress=False)
+    log.info("%s: %s new documents", source_id, stats["new_documents"])
+    _process_and_index(settings)
+
+
+def _process_and_index(settings) -> None:
     from ..indexer import run_index
     from ..process import process_pending
     from ..search.backend import open_backend
     from ..store import Store
     from ..tagging.stage import tag_pending
 
-    stats = crawl(settings, sources=[source_id], progress=False)
     with Store(settings.data_dir) as store:
         processed = process_pending(store, settings, progress=False)
         tagged = tag_pending(store, progress=False)
@@ -70,8 +81,7 @@ def _update_source(settings, source_id: str) -> None:
             indexed = run_index(store, backend, progress=False)
         finally:
             backend.close()
-    log.info("%s: %s new documents, %s extracted, %s tagged, %s indexed", source_id, stats["new_documents"],
-             processed.extracted, tagged.tagged, indexed.indexed)
+    log.info("%s extracted, %s tagged, %s indexed", processed.extracted, tagged.tagged, indexed.indexed)
 
 
 def stop_children() -> None:

@@ -18,7 +18,9 @@ JOB_TABLE = "apscheduler_jobs"
 DIGEST_JOB = "digest:weekly"
 CRAWL_PREFIX = "crawl:"
 CRAWL_GRACE = timedelta(hours=6)
-DIGEST_GRACE = timedelta(hours=24)  # a machine that was off on Monday morning still sends the digest that day
+# The job sends the last complete week's digests that are not sent yet, so a scheduler that was down on Monday
+# morning still sends them when it starts again, on any day of that week.
+DIGEST_GRACE = timedelta(days=6)
 # Interval crawls count from a fixed moment, so a restart does not push the next crawl back.
 CRAWL_ANCHOR = datetime(2025, 1, 1, 3, 0)
 

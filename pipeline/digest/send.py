@@ -3,7 +3,7 @@
 A row in digest_sends is claimed ('sending') before the message leaves and marked 'sent' after the server accepted
 it, so a run killed at any point and started again never sends a digest twice. A row left 'sending' by a killed run
 is in doubt: an outbox file is simply written again (same file name, no copy), but over SMTP nobody can know if the
-server took it, so it is reported and only sent again on request (`coi digest --resend NAME`)."""
+server took it, so it is reported and only sent again on request (`coi digest --subscription NAME --resend`)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ def _send_one(store: Store, backend: SearchBackend, config: DigestConfig, subscr
             return _deliver(store, config, subscription, week, row["message_id"], row, result)
         result.status = "in_doubt"
         result.detail = (f"a run stopped while sending it at {row['started_at']}; not sent again "
-                         f"(coi digest --week {week} --resend {subscription.name} sends it anyway)")
+                         f"(coi digest --week {week} --subscription '{subscription.name}' --resend sends it anyway)")
         return result
     digest = build_digest(store, backend, subscription, week, config.timezone, config.public_url)
     result.documents = len(digest.entries)
