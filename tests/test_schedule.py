@@ -120,7 +120,8 @@ def test_a_restart_never_duplicates_a_job_nor_delays_a_crawl(settings):
         before = {job.id: job.next_run for job in list_jobs(scheduler)}
         scheduler.shutdown(wait=False)
     assert set(before) == {DIGEST_JOB, "crawl:hrw", "crawl:snhr"}
-    assert before["crawl:hrw"] == local(2025, 2, 5, 3, 0)  # daily by default
+    assert before["crawl:hrw"] == local(2025, 2, 5, 3, 0)  # daily by default, sources a quarter of an hour apart
+    assert before["crawl:snhr"] == local(2025, 2, 5, 3, 15)
     with time_machine.travel(local(2025, 2, 4, 18, 0), tick=False):
         scheduler, _, _ = start(settings, ["hrw", "snhr"])
         after = {job.id: job.next_run for job in list_jobs(scheduler)}
