@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
     tesseract-ocr tesseract-ocr-eng tesseract-ocr-ara   # OCR of scanned PDF pages (pipeline/extract)
     chromium                                             # browser tests of the web app (tests/test_web_browser.py)
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 # WeasyPrint: PDF evidence dossiers (pipeline/cite/dossier.py)
+    fonts-dejavu-core                                    # a font with Latin and Arabic glyphs for the PDF dossier
 )
 
 missing=()

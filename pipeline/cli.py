@@ -13,6 +13,7 @@ from .search.facets import FACET_NAMES, InvalidRequest, facet_label, validate_re
 from .search.model import SORTS, SearchRequest
 from .search.query import QuerySyntaxError
 from .settings import Settings
+from .cite.commands import register_cite
 from .digest.commands import register_digest
 from .tagging.commands import register as register_tagging
 from .web.commands import register as register_web
@@ -283,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_digest(commands)
     register_crawl_bench(commands)
     register_web(commands)
+    register_cite(commands)
 
     demo = commands.add_parser("demo", help="serve the offline mirror, crawl it, process, index, search")
     demo.add_argument("--data-dir", default="data/demo")

@@ -213,4 +213,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX digest_sends_week ON digest_sends(week);
     """,
+    # 6: document events for version history: a source withdrawing (404/410) or restoring a report, with the date
+    """
+    CREATE TABLE document_events (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        kind TEXT NOT NULL CHECK (kind IN ('withdrawn', 'restored')),
+        at TEXT NOT NULL,
+        http_status INTEGER,
+        detail TEXT
+    );
+    CREATE INDEX document_events_document ON document_events(document_id, id);
+    CREATE INDEX document_events_at ON document_events(at);
+    """,
 ]

@@ -1,0 +1,1 @@
+"""Citations, evidence dossiers and version history for lawyers (issue 8)."""
