@@ -174,3 +174,27 @@ def test_coi_serve_prints_its_url_and_serves(corpus, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_other_features_plug_in_per_passage_actions_and_document_sections(corpus, ids):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from pipeline.web import registry
+
+    app = create_app(Settings().with_changes(data_dir=corpus[0], search_backend="sqlite"))
+    environment = app.state.templates.env
+    environment.loader = ChoiceLoader([DictLoader({
+        "test_action.html": '<a class="cite" href="/cite/{{ document.id }}#{{ passage.anchor }}">cite ¶{{ passage.paragraph }}</a>',
+        "test_section.html": '<section class="diff">{{ document.versions|length }} version(s)</section>',
+    }), environment.loader])
+    registry.PASSAGE_ACTIONS.append("test_action.html")
+    registry.DOCUMENT_SECTIONS.append("test_section.html")
+    try:
+        with TestClient(app) as client:
+            html = client.get(f"/documents/{ids['jableh-raids']}").text
+    finally:
+        registry.PASSAGE_ACTIONS.remove("test_action.html")
+        registry.DOCUMENT_SECTIONS.remove("test_section.html")
+    assert f'href="/cite/{ids["jableh-raids"]}#p2">cite ¶2</a>' in html
+    assert html.count('class="cite"') == html.count('class="passage')
+    assert '<section class="diff">1 version(s)</section>' in html

@@ -56,10 +56,14 @@ def trend_url(request: MatrixRequest, region: str, threat: str) -> str:
     return "/matrix/trend?" + urlencode([("region", region), ("threat", threat)] + filter_pairs(request, expand=[]))
 
 
+def _matrix_url(pairs: list[tuple[str, str]], path: str = "/matrix") -> str:
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
 def toggle_expand_url(request: MatrixRequest, governorate: str) -> str:
     expand = [g for g in request.expand if g != governorate] if governorate in request.expand \
         else request.expand + [governorate]
-    return "/matrix?" + urlencode(filter_pairs(request, expand=expand)) + f"#row-{governorate}"
+    return _matrix_url(filter_pairs(request, expand=expand)) + f"#row-{governorate}"
 
 
 @router.get("/matrix")
@@ -106,4 +110,4 @@ def trend_page(request: Request):
         "region": pcode, "region_label": taxonomy.label(level, pcode), "threat": threat,
         "threat_label": taxonomy.label("threat", threat), "wanted": wanted,
         "search_url": cell_search_url(wanted, pcode, level, threat),
-        "back_url": "/matrix?" + urlencode(filter_pairs(wanted))})
+        "back_url": _matrix_url(filter_pairs(wanted))})
