@@ -2,7 +2,6 @@
 
 import re
 import time
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -198,3 +197,11 @@ def test_other_features_plug_in_per_passage_actions_and_document_sections(corpus
     assert f'href="/cite/{ids["jableh-raids"]}#p2">cite ¶2</a>' in html
     assert html.count('class="cite"') == html.count('class="passage')
     assert '<section class="diff">1 version(s)</section>' in html
+
+
+def test_search_page_pages_through_results(client):
+    first = client.get("/search", params={"per_page": 2, "sort": "date"}).text
+    assert re.search(r'<a rel="next" href="/search\?sort=date&amp;page=2&amp;per_page=2">', first)
+    second = client.get("/search", params={"per_page": 2, "sort": "date", "page": 2}).text
+    assert 'rel="prev" href="/search?sort=date&amp;per_page=2"' in second
+    assert '<ol class="hits" start="3">' in second

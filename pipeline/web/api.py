@@ -8,12 +8,12 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ..matrix import build_matrix, cell_trend
 from ..search.facets import FACETS
 from .deps import NotFound, open_store, run_search
 from .document_view import document_view
 from .matrix_pages import matrix_request
 from .params import search_request, search_url
-from ..matrix import build_matrix, cell_trend
 
 router = APIRouter(prefix="/api", tags=["api"])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Mapping, Sequence
+from typing import Sequence
 from urllib.parse import urlencode
 
 from ..search.facets import FACET_NAMES, InvalidRequest, validate_request
@@ -110,7 +110,3 @@ def toggled(request: SearchRequest, facet: str, value: str, exclude: bool = Fals
 
 def on_page(request: SearchRequest, page: int) -> SearchRequest:
     return replace(request, page=page)
-
-
-def facet_params_from(mapping: Mapping[str, list[str]], prefix: str = "") -> list[tuple[str, str]]:
-    return [(f"{prefix}{facet}", value) for facet, values in mapping.items() for value in values]
