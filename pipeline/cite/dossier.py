@@ -47,6 +47,7 @@ class Dossier:
     epochs: list[str]
     groups: list[SourceGroup]
     style: str
+    undated: int  # documents without a publication date (no epoch is claimed for them)
     skipped: list[str] = field(default_factory=list)  # documents that could not be cited correctly, with why
 
     @property
@@ -116,7 +117,7 @@ def build_dossier(store: Store, backend: SearchBackend, request: SearchRequest, 
     """Gather and cite every supporting passage of the documents the search finds."""
     taxonomy = load_taxonomy()
     groups: dict[str, SourceGroup] = {}
-    skipped, epochs, documents = [], set(), set()
+    skipped, epochs, documents, undated = [], set(), set(), set()
     for doc_id in matching_documents(backend, request):
         for claim in supporting_claims(store, doc_id, request):
             try:
@@ -124,10 +125,13 @@ def build_dossier(store: Store, backend: SearchBackend, request: SearchRequest, 
             except CitationError as error:
                 skipped.append(f"{doc_id}: {error}")
                 break
-            epoch = claim.epoch or taxonomy.epoch_for(_full_date(citation.published))
+            # An undated report's epoch would be the tagger's guess: say "undated" rather than a wrong period.
+            epoch = (claim.epoch or taxonomy.epoch_for(_full_date(citation.published))) if citation.published else None
+            if not citation.published:
+                undated.add(doc_id)
             group = groups.setdefault(" / ".join(citation.authors),
                                       SourceGroup(" / ".join(citation.authors), source_line(citation, style)))
-            group.evidence.append(Evidence(citation, as_text(citation, style), epoch))
+            group.evidence.append(Evidence(citation, as_text(citation, style, quote=False), epoch))
             documents.add(doc_id)
             if epoch:
                 epochs.add(epoch)
@@ -137,7 +141,7 @@ def build_dossier(store: Store, backend: SearchBackend, request: SearchRequest, 
                                            e.citation.paragraphs))
     ordered = sorted(groups.values(), key=lambda g: g.name.lower())
     return Dossier(describe_question(request), (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"),
-                   len(documents), len(groups), sorted(epochs), ordered, style, skipped)
+                   len(documents), len(groups), sorted(epochs), ordered, style, len(undated), skipped)
 
 
 def _environment() -> Environment:

@@ -86,8 +86,9 @@ def source_line(citation: Citation, style: str = "en") -> str:
     return f"{citation.source_name} ({'; '.join(p for p in parts if p)})"
 
 
-def as_text(citation: Citation, style: str = "en") -> str:
-    """The citation as a lawyer pastes it into a brief: reference line, version and hash, source, quote."""
+def as_text(citation: Citation, style: str = "en", quote: bool = True) -> str:
+    """The citation as a lawyer pastes it into a brief: reference line, version and hash, source, and the quote
+    (unless quote is False, as in a dossier that shows it above the citation)."""
     if style not in STYLES:
         raise FormatError(f"unknown style {style!r}: use one of {', '.join(STYLES)}")
     words = WORDS[style]
@@ -108,7 +109,7 @@ def as_text(citation: Citation, style: str = "en") -> str:
         withdrawn = words["withdrawn"].format(date=date_text(_iso_parts(citation.withdrawn), style))
         lines.append(withdrawn[0].upper() + withdrawn[1:] + ".")
     lines.append(f"{words['source']}: {source_line(citation, style)}.")
-    if citation.quote:
+    if quote and citation.quote:
         lines.append(f"{words['quote']}: {words['open']}{isolate(' '.join(citation.quote.split()))}{words['close']}")
     return "\n".join(lines)
 
