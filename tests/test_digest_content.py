@@ -1,5 +1,6 @@
 """Digest content: the documents first seen in an ISO week (local time), grouped and counted, rendered safely."""
 
+import re
 from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
@@ -91,7 +92,7 @@ def test_both_parts_render_and_hostile_titles_are_escaped_in_html(world):
     for part in (rendered.text, rendered.html):
         assert "Arbitrary arrests continue in Afrin" in part and "27 January 2025" in part
         assert "Kurdish civilians were arbitrarily detained in Afrin city." in part
-    assert "Aleppo / Arbitrary detention: 2 (+1)" in rendered.text
+    assert re.search(r"Aleppo +Arbitrary detention +2 +1 +\+1", rendered.text)
     assert '<a href="https://coi.example.org/documents/' in rendered.html
 
 

@@ -1,5 +1,6 @@
 """Digests over SMTP to a real server on 127.0.0.1 (aiosmtpd): MIME structure, both parts, STARTTLS, TLS, login."""
 
+import re
 from email import message_from_bytes, policy
 
 import pytest
@@ -55,7 +56,7 @@ def test_a_digest_arrives_over_smtp_as_text_and_html(world, tmp_path, security):
     text, html = (p.get_content() for p in parts)
     for part in (text, html):
         assert "Arbitrary arrests continue in Afrin" in part and "Kurdish civilians were arbitrarily detained" in part
-    assert "Aleppo / Arbitrary detention: 2 (+1)" in text
+    assert re.search(r"Aleppo +Arbitrary detention +2 +1 +\+1", text)
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert not (tmp_path / "outbox").exists()
     # Sent is sent: the next run sends nothing.
