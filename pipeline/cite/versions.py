@@ -105,6 +105,21 @@ def changes_since(store: Store, since: str) -> list[Change]:
     return sorted(found, key=lambda c: c.at, reverse=True)
 
 
+MAX_DIFF_LINES = 400
+
+
+def version_diffs(store: Store, doc_id: str) -> list[dict]:
+    """For each version after the first: {old, new, lines (the text diff, at most MAX_DIFF_LINES), missing (the number
+    of a version whose text was never extracted, else None)}."""
+    versions = store.versions(doc_id)
+    diffs = []
+    for new in range(2, len(versions) + 1):
+        missing = next((n for n in (new - 1, new) if store.text(versions[n - 1]["id"]) is None), None)
+        lines = [] if missing else text_diff(store, doc_id, new - 1, new)[:MAX_DIFF_LINES]
+        diffs.append({"old": new - 1, "new": new, "lines": lines, "missing": missing})
+    return diffs
+
+
 def text_diff(store: Store, doc_id: str, old: int, new: int, context: int = 2) -> list[str]:
     """Unified diff, paragraph by paragraph, between the extracted texts of versions old and new (1-based);
     empty when either has no extracted text."""

@@ -1,4 +1,4 @@
-"""Content-addressed archive of raw bodies: <root>/ab/cd/<sha256>, written once, atomically."""
+"""Content-addressed archive of raw bodies: <root>/ab/cd/<sha256>, written once, atomically, never changed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ import tempfile
 from pathlib import Path
 
 
+class ArchiveCorrupted(OSError):
+    """An archived file no longer has the SHA-256 it is stored under: it must not be served as that copy."""
+
+
 class Archive:
+    """Append-only: put() never replaces a stored body, files are made read-only, and get() checks the hash."""
+
     def __init__(self, root: Path):
         self.root = Path(root)
 
@@ -30,6 +36,7 @@ class Archive:
                 handle.write(body)
                 handle.flush()
                 os.fsync(handle.fileno())
+            os.chmod(tmp, 0o444)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -37,7 +44,11 @@ class Archive:
         return digest
 
     def get(self, sha256: str) -> bytes:
-        return self.path_for(sha256).read_bytes()
+        """The body stored under sha256; ArchiveCorrupted if its bytes no longer hash to it."""
+        body = self.path_for(sha256).read_bytes()
+        if hashlib.sha256(body).hexdigest() != sha256:
+            raise ArchiveCorrupted(f"archived copy {sha256} is corrupted: its bytes have another SHA-256")
+        return body
 
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).exists()

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from ..cite.versions import history, version_diffs, withdrawal
 from ..dedup import canonical_of, copies_of
 from ..store import Store
 from ..tagging.claims import claims_for
@@ -127,6 +128,9 @@ def document_view(store: Store, doc_id: str) -> dict | None:
         "tags": sorted(tag_views.values(), key=lambda v: (v.kind, v.label)),
         "claims": [c.to_json() for c in claims_for(store, doc_id)],
         "versions": store.versions(doc_id),
+        "history": history(store, doc_id),  # versions and withdrawals, with dates
+        "diffs": version_diffs(store, doc_id),
+        "withdrawn": withdrawal(store, doc_id),
         "copies": copies_of(store, doc_id),
         "copy_of": canonical_of(store, doc_id),
         "links": store.links(doc_id),

@@ -11,9 +11,9 @@ from fastapi import APIRouter
 
 def routers() -> list[APIRouter]:
     """The app's routers, in the order they are matched."""
-    from . import api, digests, documents, matrix_pages, search_pages
+    from . import api, cite, digests, documents, matrix_pages, search_pages
 
-    return [api.router, search_pages.router, documents.router, matrix_pages.router, digests.router]
+    return [api.router, search_pages.router, documents.router, matrix_pages.router, digests.router, cite.router]
 
 
 # (label, path) links in the header of every page.
@@ -21,8 +21,8 @@ NAV: list[tuple[str, str]] = [("Search", "/search"), ("Matrix", "/matrix"), ("So
 
 # Templates included after each passage's text on the document page, with `document` and `passage`
 # (idx, paragraph, page, anchor, start, end, text) in their context: e.g. a "cite this passage" action.
-PASSAGE_ACTIONS: list[str] = []
+PASSAGE_ACTIONS: list[str] = ["cite/passage_actions.html"]
 
 # Templates included as extra sections of the document page (after the versions), with `document` in context:
 # e.g. differences between versions.
-DOCUMENT_SECTIONS: list[str] = []
+DOCUMENT_SECTIONS: list[str] = ["cite/document_section.html"]
