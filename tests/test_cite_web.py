@@ -112,7 +112,8 @@ def test_export_a_selection(client, corpus):
 def test_archived_copy_has_exactly_the_cited_sha256(client, corpus):
     _, ids = corpus
     for version in (1, 2):
-        citation = client.get(f"/api/documents/{ids['jableh']}/citation", params={"version": version}).json()["citation"]
+        answer = client.get(f"/api/documents/{ids['jableh']}/citation", params={"version": version})
+        citation = answer.json()["citation"]
         assert citation["archive_url"].startswith(PUBLIC + "/documents/")
         served = client.get(urlsplit(citation["archive_url"]).path)
         assert served.status_code == 200

@@ -122,9 +122,10 @@ def build_citation(store: Store, doc_id: str, *, paragraph: int | None = None, q
     return Citation(
         doc_id=doc_id, title=" ".join(document["title"].split()),
         authors=_authors(document["metadata"] or {}, organisation), publisher=organisation,
-        source_name=source.get("name") or organisation, source_description=_first_sentence(source.get("description")),
-        source_type=source.get("source_type") or "",
-        on_the_ground=None if source.get("on_the_ground") is None else bool(source["on_the_ground"]), url=document["url"], published=parse_date(document["published"]),
+        source_name=source.get("name") or organisation,
+        source_description=_first_sentence(source.get("description")), source_type=source.get("source_type") or "",
+        on_the_ground=None if source.get("on_the_ground") is None else bool(source["on_the_ground"]),
+        url=document["url"], published=parse_date(document["published"]),
         retrieved=retrieved, version=numbered[cited["id"]], versions=len(versions),
         current=cited["id"] == document["current_version"], sha256=cited["sha256"],
         archive_url=public_url.rstrip("/") + archive_path(doc_id, cited["sha256"]),

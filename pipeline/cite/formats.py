@@ -6,7 +6,7 @@ import json
 import re
 import unicodedata
 
-from .citation import Citation
+from .citation import Citation, parse_date
 
 STYLES = ("en", "nl")
 FORMATS = ("text", "ris", "bibtex", "csl-json")
@@ -18,22 +18,26 @@ MONTHS = {
 }
 # The words of each style. "n.d." is "no date"; Dutch legal writing says "z.d." (zonder datum).
 WORDS = {
-    "en": {"no_date": "n.d.", "accessed": "accessed", "page": "p.", "pages": "pp.", "paragraph": "para.",
-           "paragraphs": "paras.", "version": "Version {n} of {total}", "current": "the version the source serves now",
-           "replaced": "since replaced by a later version", "archived": "archived copy",
-           "withdrawn": "withdrawn by the source (found on {date}); the archived copy remains",
-           "source": "Source", "quote": "Quote", "ground": "does on-the-ground research",
-           "no_ground": "no on-the-ground research",
-           "types": {"ngo": "NGO", "un": "UN agency", "government": "government", "media": "media",
-                     "research": "research institute", "aggregator": "aggregator"}, "via": "published on", "open": "\u201c", "close": "\u201d"},
-    "nl": {"no_date": "z.d.", "accessed": "geraadpleegd op", "page": "p.", "pages": "pp.", "paragraph": "alinea",
-           "paragraphs": "alinea's", "version": "Versie {n} van {total}", "current": "de versie die de bron nu publiceert",
-           "replaced": "inmiddels vervangen door een latere versie", "archived": "gearchiveerde kopie",
-           "withdrawn": "door de bron ingetrokken (vastgesteld op {date}); de gearchiveerde kopie blijft beschikbaar",
-           "source": "Bron", "quote": "Citaat", "ground": "doet onderzoek ter plaatse",
-           "no_ground": "doet geen onderzoek ter plaatse",
-           "types": {"ngo": "ngo", "un": "VN-organisatie", "government": "overheid", "media": "media",
-                     "research": "onderzoeksinstituut", "aggregator": "verzamelsite"}, "via": "gepubliceerd op", "open": "\u2018", "close": "\u2019"},
+    "en": {
+        "no_date": "n.d.", "accessed": "accessed", "page": "p.", "pages": "pp.", "paragraph": "para.",
+        "paragraphs": "paras.", "version": "Version {n} of {total}", "current": "the version the source serves now",
+        "replaced": "since replaced by a later version", "archived": "archived copy",
+        "withdrawn": "withdrawn by the source (found on {date}); the archived copy remains",
+        "source": "Source", "quote": "Quote", "via": "published on", "open": "\u201c", "close": "\u201d",
+        "ground": "does on-the-ground research", "no_ground": "no on-the-ground research",
+        "types": {"ngo": "NGO", "un": "UN agency", "government": "government", "media": "media",
+                  "research": "research institute", "aggregator": "aggregator"},
+    },
+    "nl": {
+        "no_date": "z.d.", "accessed": "geraadpleegd op", "page": "p.", "pages": "pp.", "paragraph": "alinea",
+        "paragraphs": "alinea's", "version": "Versie {n} van {total}", "current": "de versie die de bron nu publiceert",
+        "replaced": "inmiddels vervangen door een latere versie", "archived": "gearchiveerde kopie",
+        "withdrawn": "door de bron ingetrokken (vastgesteld op {date}); de gearchiveerde kopie blijft beschikbaar",
+        "source": "Bron", "quote": "Citaat", "via": "gepubliceerd op", "open": "\u2018", "close": "\u2019",
+        "ground": "doet onderzoek ter plaatse", "no_ground": "doet geen onderzoek ter plaatse",
+        "types": {"ngo": "ngo", "un": "VN-organisatie", "government": "overheid", "media": "media",
+                  "research": "onderzoeksinstituut", "aggregator": "verzamelsite"},
+    },
 }
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
@@ -106,7 +110,7 @@ def as_text(citation: Citation, style: str = "en", quote: bool = True) -> str:
                f"SHA-256 {citation.sha256}; {words['archived']}: {citation.archive_url}")
     lines = [", ".join(reference) + ".", version + "."]
     if citation.withdrawn:
-        withdrawn = words["withdrawn"].format(date=date_text(_iso_parts(citation.withdrawn), style))
+        withdrawn = words["withdrawn"].format(date=date_text(parse_date(citation.withdrawn), style))
         lines.append(withdrawn[0].upper() + withdrawn[1:] + ".")
     lines.append(f"{words['source']}: {source_line(citation, style)}.")
     if quote and citation.quote:
@@ -114,8 +118,9 @@ def as_text(citation: Citation, style: str = "en", quote: bool = True) -> str:
     return "\n".join(lines)
 
 
-def _iso_parts(day: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in day[:10].split("-"))
+def numeric_date(parts: tuple[int, ...], separator: str = "-") -> str:
+    """2025-03-20, 2025-03 or 2025 (RIS: 2025/03/20)."""
+    return separator.join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
 
 
 def _note(citation: Citation) -> str:
@@ -145,8 +150,8 @@ def as_ris(citations: list[Citation]) -> str:
         lines += [("TI", c.title), ("PB", c.publisher)]
         if c.published:
             lines.append(("PY", str(c.published[0])))
-            lines.append(("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(c.published))))
-        lines += [("UR", c.url), ("Y2", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(c.retrieved)))]
+            lines.append(("DA", numeric_date(c.published, "/")))
+        lines += [("UR", c.url), ("Y2", numeric_date(c.retrieved, "/"))]
         if c.pages:
             lines.append(("SP", str(c.pages[0])))
             if len(c.pages) > 1:
@@ -182,10 +187,9 @@ def as_bibtex(citations: list[Citation]) -> str:
                   ("title", "{" + bibtex_escape(c.title) + "}"), ("institution", bibtex_escape(c.publisher)),
                   ("type", "Report")]
         if c.published:
-            fields.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(c.published))))
+            fields.append(("date", numeric_date(c.published)))
             fields.append(("year", str(c.published[0])))
-        fields += [("url", c.url), ("urldate", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(c.retrieved))),
-                   ("version", f"{c.version} of {c.versions}")]
+        fields += [("url", c.url), ("urldate", numeric_date(c.retrieved)), ("version", f"{c.version} of {c.versions}")]
         if c.pages:
             fields.append(("pages", _span(c.pages).replace("\u2013", "--")))
         if c.language:

@@ -17,7 +17,8 @@ MEDIA_TYPES = {"text": "text/plain; charset=utf-8", "ris": "application/x-resear
 EXTENSIONS = {"text": "txt", "ris": "ris", "bibtex": "bib", "csl-json": "json"}
 MAX_EXPORT = 500
 # A dossier page is standalone: its own inline styles, no scripts, nothing loaded.
-DOSSIER_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+DOSSIER_CSP = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; "
+               "frame-ancestors 'none'")
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
