@@ -14,7 +14,7 @@ from confection import ConfigValidationError
 from pipeline.store import Extraction, FetchedReport, Passage, Store
 from pipeline.tagging import components  # noqa: F401  (registers the factories)
 from pipeline.tagging.claims import build_claims, claims_for, run_summary
-from pipeline.tagging.evaluate import BAR, evaluate, load_gold
+from pipeline.tagging.evaluate import BAR, GOLD_SETS, evaluate, load_gold
 from pipeline.tagging.gazetteer import REFERENCE, load_gazetteer
 from pipeline.tagging.stage import tag_pending
 from pipeline.tagging.tagger import Tagger, default_tagger
@@ -177,6 +177,23 @@ def test_dutch_inflections(tagger):
     assert found["threat"] == {"arbitrary_detention", "torture_ill_treatment"}
 
 
+def test_german_adjectives_in_every_case(tagger):
+    found, _ = tags(tagger, "Frauen wurden Opfer sexueller Gewalt; es kam zu willkürlichen Festnahmen in Aleppo.",
+                    language="de")
+    assert found["threat"] == {"sexual_gender_based_violence", "arbitrary_detention"}
+
+
+def test_a_denied_allegation_is_negated(tagger):
+    found, tagged = tags(tagger, "The Asayish denied allegations that detainees in Hasakah had been tortured.")
+    assert "torture_ill_treatment" not in found["threat"]
+    assert any(e.value == "torture_ill_treatment" and e.negated for e in tagged.evidence)
+
+
+def test_spelled_out_ages_are_children(tagger):
+    found, _ = tags(tagger, "A five-year-old was among those detained at the checkpoint.")
+    assert "children" in found["group"]
+
+
 # -- evidence and claims ------------------------------------------------------------------------------------
 
 
@@ -304,6 +321,16 @@ def test_the_development_set_is_big_and_varied_enough():
     records = load_gold()
     languages = [r["language"] for r in records]
     assert len(records) >= 150 and languages.count("ar") >= 20 and languages.count("nl") >= 20
+
+
+def test_the_held_out_set_is_separate_from_the_development_set(capsys):
+    from pipeline.tagging.commands import main_for_tests
+
+    heldout, dev = load_gold(GOLD_SETS["heldout"]), load_gold(GOLD_SETS["dev"])
+    assert len(heldout) >= 80 and not {r["text"] for r in heldout} & {r["text"] for r in dev}
+    assert {r["language"] for r in heldout} == {"en", "ar", "nl", "fr", "de"}
+    assert main_for_tests(["eval", "--set", "heldout", "--misses", "0"]) == 0
+    assert f"{len(heldout)} passages" in capsys.readouterr().out
 
 
 def test_the_development_set_meets_the_bar(tagger):

@@ -19,6 +19,8 @@ PHRASE_SECTIONS = (*FACETS, "cue")
 # Arabic attaches conjunctions and prepositions to the next word (و، ف، ب، ل، ك), and ل + ال is written لل.
 ARABIC_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك", "بال")
 _BRACES = re.compile(r"\{([^{}]*)\}")
+# German adjectives take -e, -en, -er, -es or -em by case and gender ("sexuelle Gewalt", "Opfer sexueller Gewalt").
+GERMAN_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 
 
 class LexiconError(ValueError):
@@ -89,6 +91,15 @@ def arabic_endings(term: str) -> list[str]:
     return [f"{head} {ending}".strip() for ending in endings]
 
 
+def german_adjective_forms(term: str) -> list[str]:
+    """A German phrase that opens with an inflected adjective (lower case, ending in -e) in every case ending:
+    'sexuelle Gewalt' -> 'sexuellen Gewalt', 'sexueller Gewalt', ...; nouns are capitalised, so they stay as written."""
+    first, _, rest = term.partition(" ")
+    if not rest or not first.endswith("e") or len(first) < 4 or not first[:1].islower():
+        return [term]
+    return [f"{first[:-1]}{ending} {rest}" for ending in GERMAN_ADJECTIVE_ENDINGS]
+
+
 def surface_forms(term: str) -> list[str]:
     """The spellings one listed term is matched in: hyphens optional, Arabic prefixes attached."""
     forms = [term]
@@ -99,7 +110,8 @@ def surface_forms(term: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-def parse_lexicon(path: Path) -> Lexicon:
+def parse_lexicon(path: Path, german: bool = False) -> Lexicon:
+    """One lexicon file; german=True also lists the other case endings of a phrase's opening adjective."""
     lexicon = Lexicon()
     section: tuple[str, str] | None = None
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -123,7 +135,9 @@ def parse_lexicon(path: Path) -> Lexicon:
             if "{" in item and "}" not in item:
                 raise LexiconError(f"{path.name}:{number}: unclosed brace in {item!r}")
             for text in expand_braces(item):
-                if kind in PHRASE_SECTIONS:
+                if kind in PHRASE_SECTIONS and german:
+                    lexicon.terms.extend(Term(form, kind, value, case_sensitive) for form in german_adjective_forms(text))
+                elif kind in PHRASE_SECTIONS:
                     lexicon.terms.append(Term(text, kind, value, case_sensitive))
                 else:
                     lexicon.words.setdefault(f"{kind}:{value}", set()).add(norm_phrase(text))
@@ -135,5 +149,5 @@ def load_lexicon(language: str, lexicon_dir: Path | None = None) -> Lexicon:
     directory = lexicon_dir or LEXICON_DIR
     lexicon = parse_lexicon(directory / "common.txt")
     own = directory / f"{language}.txt"
-    lexicon.extend(parse_lexicon(own if own.exists() else directory / "en.txt"))
+    lexicon.extend(parse_lexicon(own if own.exists() else directory / "en.txt", german=language == "de" and own.exists()))
     return lexicon
