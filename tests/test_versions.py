@@ -189,3 +189,49 @@ def test_coi_changes_lists_edited_and_withdrawn_documents(store, site, tmp_path,
     with pytest.raises(SystemExit) as exit_info:
         main(["changes", "--since", "yesterday"])
     assert exit_info.value.code == 2
+
+
+def test_robots_crawl_delay_is_honoured(tmp_path):
+    # The mirror serves one combined robots.txt without Crawl-delay, so this site is a minimal one of its own.
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b"User-agent: *\nCrawl-delay: 3\n" if self.path == "/robots.txt" else page("Report", STEADY)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with Store(tmp_path / "data") as store:
+            for n in (1, 2):
+                url = f"http://127.0.0.1:{server.server_address[1]}/report-{n}.html"
+                store.ingest(FetchedReport("snhr", url, page("Report", STEADY), title="Report"))
+            clock = FakeClock()
+            recheck(store, RecheckOptions(user_agent=AGENT, delay=0.5), sleep=clock.sleep, clock=clock)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert clock.sleeps == [3.0, 3.0]  # before each report, after robots.txt
+
+
+def test_an_unreachable_site_is_an_error_not_a_withdrawal(store, site):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{closed_port}/snhr/reports/elsewhere.html"
+    store.ingest(FetchedReport("snhr", url, page("Elsewhere", STEADY), title="Elsewhere", content_type="text/html"))
+    stats = recheck(store, RecheckOptions(user_agent=AGENT, delay=0, timeout=5))
+    doc_id = _doc(store, "elsewhere")
+    assert stats.withdrawn == 0 and withdrawal(store, doc_id) is None
+    assert any(url in error for error in stats.errors)
+    assert any(e["url"] == url and e["stage"] == "fetch" for e in store.recent_errors(20))

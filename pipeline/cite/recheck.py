@@ -1,8 +1,10 @@
-"""Re-check stored documents at their sources, politely: robots.txt, one request at a time with a pause per host,
-conditional requests. 304 or the same bytes: unchanged; new bytes: a new version; 404 or 410: withdrawn."""
+"""Re-check stored documents at their sources, politely: robots.txt (and its Crawl-delay), one request at a time
+with a pause per host, conditional requests. 304 or the same bytes: unchanged; new bytes: a new version; 404 or
+410: withdrawn; anything else: an error recorded against the document, never a withdrawal."""
 
 from __future__ import annotations
 
+import http.client
 import time
 import urllib.error
 import urllib.request
@@ -76,9 +78,11 @@ def recheck(store: Store, options: RecheckOptions, sources: list[str] | None = N
         host = parts.netloc
 
         def polite_wait() -> None:
+            rules = robots.get(host)
+            delay = max(options.delay, float((rules.crawl_delay(options.user_agent) if rules else None) or 0))
             waited = clock() - last_request.get(host, float("-inf"))
-            if waited < options.delay:
-                sleep(options.delay - waited)
+            if waited < delay:
+                sleep(delay - waited)
             last_request[host] = clock()
 
         if host not in robots:
@@ -91,7 +95,7 @@ def recheck(store: Store, options: RecheckOptions, sources: list[str] | None = N
         stats.checked += 1
         try:
             _check(store, opener, document, options, stats)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, http.client.HTTPException) as error:
             message = f"recheck failed: {error}"
             stats.errors.append(f"{url}: {message}")
             store.record_error("fetch", message, url=url, doc_id=document["id"], source_id=document["source_id"])
