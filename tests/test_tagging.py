@@ -105,7 +105,8 @@ def test_palestine_branch_is_a_detention_site_not_palestinians(tagger):
 
 @pytest.mark.parametrize("text", ["The Damascus-appointed governor of Latakia imposed a curfew.",
                                   "An Aleppo-based group reported arrests in Latakia.",
-                                  "The Damascus government sent troops to Latakia."])
+                                  "The Damascus government sent troops to Latakia.",
+                                  "Damascus denied that its troops had entered Latakia."])
 def test_metonymy_does_not_place_the_event(tagger, text):
     found, _ = tags(tagger, text)
     assert found["region"] == {"SY06"}

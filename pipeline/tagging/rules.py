@@ -39,6 +39,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     metonymy_after = words.get("words:metonymy_after", set())
     capital_after = words.get("words:capital_metonymy_after", set())
     capital_before = words.get("words:capital_metonymy_before", set())
+    capital_verbs = words.get("words:capital_metonymy_verbs", set())
     before_words = words.get("words:person_before", set()) | words.get("words:given_names", set())
     after_words = words.get("words:person_after", set())
     given_names = words.get("words:given_names", set())
@@ -50,7 +51,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     harm_sentences = _harm_sentences(doc, mentions) if any(m.flag == "object" for m in mentions) else set()
     for mention in mentions:
         if mention.kind == "region":
-            if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before):
+            if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs):
                 mention.dropped = "metonymy"
             elif person_names and _is_person(doc, mention, before_words, after_words, given_names, locative_before):
                 mention.dropped = "person name"
@@ -102,14 +103,25 @@ def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:
     return index
 
 
+# Words before the capital that leave it the subject of a clause ("with Damascus insisting", "Damascus and Ankara
+# agreed"), as opposed to a place ("a lawyer in Damascus said").
+_CLAUSE_OPENERS = {"", ".", ",", ";", ":", "and", "with", "while", "but", "that", "as", "after", "when", "both"}
+
+
 def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set[str],
-                 capital_before: set[str]) -> bool:
+                 capital_before: set[str], capital_verbs: set[str] = frozenset()) -> bool:
     following = _norm(doc, mention.end)
     if following in PUNCT_HYPHENS and _norm(doc, mention.end + 1) in after:
         return True  # "Aleppo-based", "Damascus-appointed"
     if mention.value and mention.value.startswith("SY01"):
         if following in capital_after:
             return True  # "the Damascus government"
+        if capital_verbs and _norm(doc, mention.start - 1) in _CLAUSE_OPENERS:
+            if following in capital_verbs:
+                return True  # "Damascus insisted that ..."
+            if following == "and" and mention.end + 2 < len(doc) and doc[mention.end + 1].text[:1].isupper() \
+                    and _norm(doc, mention.end + 2) in capital_verbs:
+                return True  # "Damascus and Ankara agreed"
         previous = _norm(doc, mention.start - 1)
         if previous in capital_before or (previous in {"de", "in", "van", "von", "of", "à", "a"}
                                          and _norm(doc, mention.start - 2) in capital_before):
