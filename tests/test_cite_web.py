@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -165,3 +166,11 @@ def test_dossier_from_a_search(client):
     assert pdf.headers["content-type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Bewijsdossier" in text and "Kidnappings of Druze civilians" in text
+
+
+def test_search_page_exports_the_citations_of_its_results(client, corpus):
+    _, ids = corpus
+    html = client.get("/search", params=[("group", "druze"), ("sort", "date")]).text
+    link = re.search(r'href="(/api/citations\?item=[^"]+&amp;format=ris)"', html).group(1).replace("&amp;", "&")
+    records = rispy.loads(client.get(link).text)
+    assert {r["id"] for r in records} == {f"coi-{ids['sweida']}-v1", f"coi-{ids['republished']}-v1"}
