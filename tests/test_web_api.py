@@ -95,6 +95,9 @@ def test_document_api_has_passages_tags_evidence_versions_and_archive(client, id
     assert any(e["anchor"] == arrested["anchor"] for e in threat["evidence"])
     assert data["archive"] == [f"/documents/{ids['jableh-raids']}/archive/{data['sha256']}"]
     assert client.get("/api/documents/unknown").status_code == 404
+    assert client.get("/api/nothing-here").json() == {"error": "no page at /api/nothing-here"}
+    missing = client.get("/nothing-here")
+    assert missing.status_code == 404 and "no page at /nothing-here" in missing.text and "<footer" in missing.text
 
 
 def test_matrix_and_sources_api(client):

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..matrix import InvalidMatrixRequest
 from ..search.backend import SearchBackendError
@@ -96,11 +97,11 @@ def app_from_env() -> FastAPI:
 
 
 def _error_pages(app: FastAPI) -> None:
-    def respond(request: Request, status: int, message: str):
+    def respond(request: Request, status: int, message: str, headers: dict | None = None):
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": message}, status_code=status)
+            return JSONResponse({"error": message}, status_code=status, headers=headers)
         return app.state.templates.TemplateResponse(request, "error.html", {"message": message, "status": status},
-                                                    status_code=status)
+                                                    status_code=status, headers=headers)
 
     @app.exception_handler(InvalidRequest)
     @app.exception_handler(QuerySyntaxError)
@@ -115,3 +116,9 @@ def _error_pages(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, error: NotFound):
         return respond(request, 404, str(error.args[0]) if error.args else "not found")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException):
+        if error.status_code == 404:
+            return respond(request, 404, f"no page at {request.url.path}")
+        return respond(request, error.status_code, str(error.detail), getattr(error, "headers", None))
