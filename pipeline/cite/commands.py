@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 from ..search.facets import FACET_NAMES, facet_label, validate_request
@@ -13,17 +11,6 @@ from ..search.model import SearchRequest
 from ..settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from None
-
-
-def _values(raw: list[str] | None) -> list[str]:
-    return [v.strip() for item in raw or [] for v in item.split(",") if v.strip()]
 
 
 def _refuse(message: str) -> int:
@@ -50,6 +37,8 @@ def cmd_cite(args) -> int:
 
 
 def dossier_request(args) -> SearchRequest:
+    from ..cli import _values
+
     filters = {facet: _values(getattr(args, facet)) for facet in FACET_NAMES}
     excludes = {facet: _values(getattr(args, f"not_{facet}")) for facet in FACET_NAMES}
     return validate_request(SearchRequest(query=args.query or "", filters={k: v for k, v in filters.items() if v},
@@ -104,6 +93,7 @@ def cmd_changes(args) -> int:
 
 
 def cmd_recheck(args) -> int:
+    from ..cli import _values
     from ..store import Store
     from .recheck import RecheckOptions, recheck
 
@@ -121,6 +111,7 @@ def cmd_recheck(args) -> int:
 
 def register_cite(commands) -> None:
     """Add cite, dossier, changes and recheck to the `coi` subcommands."""
+    from ..cli import _date  # the CLI's own date and list parsing, so every command reads them alike
     from .formats import FORMATS, STYLES
 
     cite = commands.add_parser("cite", help="a pinpoint citation of a document (text, RIS, BibTeX, CSL-JSON)")
@@ -140,7 +131,7 @@ def register_cite(commands) -> None:
         dossier.add_argument(f"--{flag}", dest=facet, action="append", metavar="VALUE",
                              help=f"{facet_label(facet)}: any of these values")
         dossier.add_argument(f"--not-{flag}", dest=f"not_{facet}", action="append", metavar="VALUE",
-                             help=argparse.SUPPRESS)
+                             help=f"{facet_label(facet)}: none of these values")
     dossier.add_argument("--since", type=_date, help="published on or after YYYY-MM-DD")
     dossier.add_argument("--until", type=_date, help="published on or before YYYY-MM-DD")
     dossier.add_argument("--style", choices=STYLES, default="en")
