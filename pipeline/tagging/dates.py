@@ -24,7 +24,7 @@ _MONTH = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+({_MONTH})\s*,?\s+((?:19|20)\d\d)\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+((?:19|20)\d\d)\b", re.I)
-_DIGIT = re.compile(r"\d")
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 _YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])")
 
@@ -41,7 +41,7 @@ def parse_iso(value: str | date | None) -> date | None:
 def sides(text: str, turning_point: date) -> set[str]:
     """'before' and/or 'after' for each explicit date in text; a date that cannot be placed adds nothing."""
     found: set[str] = set()
-    if not _DIGIT.search(text):  # every date pattern has a year: most sentences are done here
+    if not _ANY_YEAR.search(text):  # every date pattern has a year: most sentences are done here
         return found
     taken: list[tuple[int, int]] = []
 

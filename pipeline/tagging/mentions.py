@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -47,9 +48,17 @@ class Mention:
 
 def _ensure_extensions() -> None:
     for name, default in (("coi_published", None), ("coi_mentions", None), ("coi_cues", None),
-                          ("coi_sentences", None), ("coi_epoch", None)):
+                          ("coi_sentences", None), ("coi_epoch", None), ("coi_text", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text, built once: spaCy's Doc.text joins a new Token object per word on every call."""
+    text = doc._.coi_text
+    if text is None:
+        text = doc._.coi_text = doc.text
+    return text
 
 
 @lru_cache(maxsize=16)
@@ -108,12 +117,14 @@ class MentionMatcher:
         found: list[tuple[int, int, Label]] = [(start, end, labels[key]) for key, start, end in matches]
         mentions, cues = resolve_overlaps(found)
         result = []
-        text = doc.text if mentions else ""
+        if mentions:
+            text = doc_text(doc)
+            # Character offsets from one array rather than a Token object per mention end.
+            starts, lengths = doc.to_array(IDX).tolist(), doc.to_array(LENGTH).tolist()
         for start, end, label in mentions:
             if label.value == "none":
                 continue  # a phrase that only shields the words inside it ("the fall of the former government")
-            first, last = doc[start], doc[end - 1]
-            start_char, end_char = first.idx, last.idx + len(last)
+            start_char, end_char = starts[start], starts[end - 1] + lengths[end - 1]
             result.append(Mention(label.kind, label.value, start, end, start_char, end_char,
                                   text[start_char:end_char], label.flag))
         doc._.coi_mentions = result
@@ -124,36 +135,41 @@ class MentionMatcher:
 RIVALS = {"group": "actor", "actor": "group"}
 
 
-def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
-    return outer[0] <= inner[0] and inner[1] <= outer[1] and inner != outer
-
-
 def resolve_overlaps(found: list[tuple[int, int, Label]]) -> tuple[list[tuple[int, int, Label]], list[tuple[int, int, str]]]:
     """Keep the longest phrase of each kind (threats keep nested phrases with another meaning, unless a shield
     covers them); a group phrase drops an actor inside it and an actor phrase a group inside it ("Druze fighters");
     negation cues inside a tag go."""
     found.sort(key=lambda m: (m[0] - m[1], m[0]))
     kept: list[tuple[int, int, Label]] = []
-    spans_by_kind: dict[str, list[tuple[int, int, str | None]]] = {}
+    # Per kind, the kept spans that cover each token: phrases are a few tokens long, so every check below looks
+    # at a handful of spans instead of every span kept so far.
+    covering: dict[str, dict[int, list[tuple[int, int, str | None]]]] = {}
+    taken: set[int] = set()
     for start, end, label in found:
-        if label.kind == "cue":
+        kind = label.kind
+        if kind == "cue":
             continue
-        same = spans_by_kind.setdefault(label.kind, [])
-        if label.kind == "threat":
+        same = covering.setdefault(kind, {})
+        value = label.value
+        if kind == "threat":
             # A shield ("taken to hospital") hides every threat inside it, like the shields of the other kinds.
-            if any(s <= start and end <= e and v in (label.value, "none") for s, e, v in same):
+            if any(end <= e and v in (value, "none") for s, e, v in same.get(start, ())):
                 continue
-        elif any(s < end and start < e and ((s, e) != (start, end) or v == label.value) for s, e, v in same):
+        elif any((s, e) != (start, end) or v == value
+                 for token in range(start, end) for s, e, v in same.get(token, ())):
             continue
-        rival = RIVALS.get(label.kind)
-        if rival and any(_inside((start, end), (s, e)) for s, e, _ in spans_by_kind.get(rival, ())):
+        rival = RIVALS.get(kind)
+        if rival and any(end <= e and (s, e) != (start, end)
+                         for s, e, _ in covering.get(rival, {}).get(start, ())):
             continue
-        same.append((start, end, label.value))
+        span = (start, end, value)
+        for token in range(start, end):
+            same.setdefault(token, []).append(span)
+        taken.update(range(start, end))
         kept.append((start, end, label))
-    taken = [(s, e) for s, e, _ in kept]
     # A negation cue inside a tag is part of it ("denied access to aid", "never seen again").
     cues = [(start, end, label.value) for start, end, label in found if label.kind == "cue"
-            and (label.value != "negation" or not any(s < end and start < e for s, e in taken))]
+            and (label.value != "negation" or taken.isdisjoint(range(start, end)))]
     kept.sort(key=lambda m: (m[0], m[1]))
     cues.sort()
     return kept, cues

@@ -7,7 +7,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from .dates import parse_iso, sides
-from .mentions import Mention
+from .mentions import Mention, doc_text
 from .sentences import sentence_span, sentence_starts
 
 PUNCT_HYPHENS = {"-", "‐", "‑", "–"}
@@ -20,7 +20,7 @@ def assign_sentences(doc: Doc) -> None:
     if not mentions:
         doc._.coi_sentences = []
         return
-    text = doc.text
+    text = doc_text(doc)
     starts = sentence_starts(text)
     doc._.coi_sentences = starts
     length = len(text)
@@ -174,7 +174,7 @@ def sentence_sides(doc: Doc, turning_point: date) -> dict[tuple[int, int], str]:
     """The side of the turning point each tagged sentence speaks of, where the sentence says so itself."""
     found: dict[tuple[int, int], set[str]] = {}
     era = {"era_before": "before", "era_after": "after"}
-    text = doc.text
+    text = doc_text(doc)
     for cue_start, _, name in doc._.coi_cues or []:
         if name in era:
             span = sentence_span(doc._.coi_sentences or [0], len(text), doc[cue_start].idx)

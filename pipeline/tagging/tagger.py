@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -130,29 +131,55 @@ class Tagger:
         document_epochs: list[str] = []
         for chunk in _chunks(passages):
             offset = chunk[0].start
-            doc = nlp.make_doc(text[offset:chunk[-1].end])
+            chunk_text = text[offset:chunk[-1].end]
+            doc = nlp.make_doc(chunk_text)
+            doc._.coi_text = chunk_text  # spaCy keeps the text exactly; rebuilding it from tokens is slow
             doc._.coi_published = published
             for _, component in nlp.pipeline:
                 doc = component(doc)
             if doc._.coi_epoch:
                 document_epochs.append(doc._.coi_epoch)
+            finder, sentences = _PassageFinder(chunk), {}
             for mention in doc._.coi_mentions or ():
-                result.evidence.append(self._evidence(text, offset, chunk, mention))
+                result.evidence.append(self._evidence(text, offset, finder, mention, sentences))
         if result.epoch is None and document_epochs:
             result.epoch = max(set(document_epochs), key=document_epochs.count)
         return result
 
     @staticmethod
-    def _evidence(text: str, offset: int, chunk: list[Passage], mention: Mention) -> Evidence:
+    def _evidence(text: str, offset: int, finder: "_PassageFinder", mention: Mention,
+                  sentences: dict[tuple[int, int], tuple[str, int, int]]) -> Evidence:
+        """One mention as evidence; `sentences` keeps each sentence's text, since most hold several mentions."""
         start, end = offset + mention.start_char, offset + mention.end_char
-        passage = next((p for p in chunk if p.start <= start < p.end), chunk[-1])
+        passage = finder.holding(start)
         sentence_start, sentence_end = (offset + mention.sentence[0], offset + mention.sentence[1]) \
             if mention.sentence else (passage.start, passage.end)
         sentence_start, sentence_end = max(sentence_start, passage.start), min(sentence_end, passage.end)
-        sentence, sentence_start, sentence_end = sentence_text(text, (sentence_start, sentence_end))
+        span = (sentence_start, sentence_end)
+        found = sentences.get(span)
+        if found is None:
+            found = sentences[span] = sentence_text(text, span)
+        sentence, sentence_start, sentence_end = found
         return Evidence(mention.kind, mention.value, mention.surface, start, end, sentence, sentence_start,
                         sentence_end, passage.page, passage.paragraph, passage.idx, mention.negated, mention.epoch,
                         mention.dropped)
+
+
+class _PassageFinder:
+    """The first passage of a chunk that holds a character (else the chunk's last): a binary search when the
+    passages follow each other without overlapping, as extracted passages do, else a scan."""
+
+    def __init__(self, chunk: list[Passage]):
+        self.chunk = chunk
+        self.starts = [p.start for p in chunk]
+        self.ordered = all(a.end <= b.start for a, b in zip(chunk, chunk[1:]))
+
+    def holding(self, char: int) -> Passage:
+        chunk = self.chunk
+        if not self.ordered:
+            return next((p for p in chunk if p.start <= char < p.end), chunk[-1])
+        index = bisect.bisect_right(self.starts, char) - 1
+        return chunk[index] if index >= 0 and char < chunk[index].end else chunk[-1]
 
 
 def _chunks(passages: list[Passage]) -> list[list[Passage]]:
