@@ -127,7 +127,9 @@ def test_bibtex_escapes_characters_latex_would_misread(corpus):
 
 
 def test_ris_reads_back_with_rispy(corpus):
-    records = rispy.loads(render(list(corpus.values()), "ris"))
+    text = render(list(corpus.values()), "ris")
+    assert text.count("\nER  - \n") == 5 and text.startswith("TY  - RPRT\n")
+    records = rispy.loads(text)
     assert len(records) == 5
     by_id = {record["id"]: record for record in records}
     sweida = by_id[corpus["sweida"].key]

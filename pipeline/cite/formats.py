@@ -160,7 +160,7 @@ def as_ris(citations: list[Citation]) -> str:
             lines.append(("LA", c.language))
         lines += [("ET", f"version {c.version} of {c.versions}, SHA-256 {c.sha256}"), ("N1", _note(c))]
         lines.append(("ER", ""))
-        records.append("\n".join(f"{tag}  - {_one_line(value)}".rstrip() for tag, value in lines))
+        records.append("\n".join(f"{tag}  - {_one_line(value)}" for tag, value in lines))  # "ER  - " as RIS spells it
     return "\n\n".join(records) + "\n"
 
 
