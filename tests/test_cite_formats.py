@@ -113,6 +113,7 @@ def test_bibtex_parses_back_with_every_field(corpus):
     assert sweida["pages"] == "2"
     assert corpus["sweida"].sha256 in sweida["note"]
     assert entries[corpus["arabic"].key]["title"] == "{" + ARABIC_TITLE + "}"
+    assert entries[corpus["arabic"].key]["langid"] == "arabic"
     undated = entries[corpus["undated"].key]
     assert "year" not in undated.fields_dict and "date" not in undated.fields_dict
     assert undated["urldate"] == "-".join(f"{p:02d}" for p in corpus["undated"].retrieved)

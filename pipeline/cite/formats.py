@@ -170,6 +170,8 @@ def _one_line(value: str) -> str:
 
 # -- BibTeX --------------------------------------------------------------------------------------------------
 
+# biblatex's langid takes babel/polyglossia language names, not ISO codes.
+BIBLATEX_LANGUAGES = {"en": "english", "ar": "arabic", "nl": "dutch", "fr": "french", "de": "german"}
 _BIBTEX_SPECIAL = re.compile(r"([\\{}&%$#_^~])")
 _BIBTEX_REPLACEMENTS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
                         "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
@@ -192,8 +194,8 @@ def as_bibtex(citations: list[Citation]) -> str:
         fields += [("url", c.url), ("urldate", numeric_date(c.retrieved)), ("version", f"{c.version} of {c.versions}")]
         if c.pages:
             fields.append(("pages", _span(c.pages).replace("\u2013", "--")))
-        if c.language:
-            fields.append(("langid", c.language))
+        if c.language in BIBLATEX_LANGUAGES:
+            fields.append(("langid", BIBLATEX_LANGUAGES[c.language]))
         fields.append(("note", bibtex_escape(_note(c))))
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
         entries.append(f"@report{{{c.key},\n{body}\n}}")
