@@ -16,7 +16,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 from digest_data import build_store
 
 from pipeline.digest import jobs
-from pipeline.digest.schedule import DIGEST_JOB, build_scheduler, install_jobs, list_jobs
+from pipeline.digest.schedule import DIGEST_JOB, RECHECK_JOB, build_scheduler, install_jobs, list_jobs
 from pipeline.digest.subscriptions import add_subscription, check_subscription
 from pipeline.settings import Settings
 from pipeline.store import Store
@@ -34,6 +34,10 @@ def settings(tmp_path):
     jobs.configure(settings)
     yield settings
     jobs.configure(None)
+
+
+def digest_job(scheduler):
+    return next(job for job in list_jobs(scheduler) if job.id == DIGEST_JOB)
 
 
 def start(settings, sources=()):
@@ -62,7 +66,7 @@ def fire_digest(settings):
     scheduler.resume()
     assert done.wait(90), "the weekly digest did not fire"
     scheduler.shutdown(wait=True)
-    [run] = runs
+    [run] = [r for r in runs if r.job_id == DIGEST_JOB]
     assert run.exception is None, run.traceback
     return run
 
@@ -89,7 +93,7 @@ def test_the_weekly_digest_fires_on_monday_at_seven_local_time(settings, moment,
 def test_across_the_clock_change_the_stored_job_still_fires_at_seven(settings, installed, fires, utc_hour, week):
     with time_machine.travel(installed, tick=False):
         scheduler, _, _ = start(settings)
-        [job] = list_jobs(scheduler)
+        job = digest_job(scheduler)
         scheduler.shutdown(wait=False)
     assert job.next_run == fires and job.next_run.astimezone(timezone.utc).hour == utc_hour
     # A week later the scheduler starts again (a new process) from the job it stored.
@@ -108,7 +112,7 @@ def test_a_digest_missed_while_the_scheduler_was_down_runs_once_on_restart(setti
         scheduler, runs, done = start(settings)
         scheduler.resume()
         assert done.wait(90)
-        [job] = list_jobs(scheduler)
+        job = digest_job(scheduler)
         scheduler.shutdown(wait=True)
     assert len(runs) == 1 and runs[0].scheduled_run_time == local(2025, 2, 3, 7, 0)
     assert job.next_run == local(2025, 2, 10, 7, 0)
@@ -119,7 +123,7 @@ def test_a_restart_never_duplicates_a_job_nor_delays_a_crawl(settings):
         scheduler, _, _ = start(settings, ["hrw", "snhr"])
         before = {job.id: job.next_run for job in list_jobs(scheduler)}
         scheduler.shutdown(wait=False)
-    assert set(before) == {DIGEST_JOB, "crawl:hrw", "crawl:snhr"}
+    assert set(before) == {DIGEST_JOB, RECHECK_JOB, "crawl:hrw", "crawl:snhr"}
     assert before["crawl:hrw"] == local(2025, 2, 5, 3, 0)  # daily by default, sources a quarter of an hour apart
     assert before["crawl:snhr"] == local(2025, 2, 5, 3, 15)
     with time_machine.travel(local(2025, 2, 4, 18, 0), tick=False):
@@ -134,10 +138,10 @@ def test_a_restart_never_duplicates_a_job_nor_delays_a_crawl(settings):
         count = scheduler._jobstores["default"].engine.connect().exec_driver_sql(
             "SELECT count(*) FROM apscheduler_jobs").scalar()
         scheduler.shutdown(wait=False)
-    assert set(jobs_now) == {DIGEST_JOB, "crawl:hrw"} and count == 2
+    assert set(jobs_now) == {DIGEST_JOB, RECHECK_JOB, "crawl:hrw"} and count == 3
     assert jobs_now["crawl:hrw"].next_run == local(2025, 2, 4, 21, 0)
     with Store(settings.data_dir) as store:  # the job table is in the store's own SQLite file
-        assert store.db.execute("SELECT count(*) FROM apscheduler_jobs").fetchone()[0] == 2
+        assert store.db.execute("SELECT count(*) FROM apscheduler_jobs").fetchone()[0] == 3
 
 
 def test_bad_crawl_intervals_are_refused(settings):
@@ -163,7 +167,8 @@ def test_coi_schedule_lists_its_jobs_once_and_stops_cleanly_on_sigterm(settings)
     lines = listings[0].stdout.splitlines()
     assert listings[1].stdout.splitlines() == lines
     from crawlers.sources import source_ids
-    assert sorted(line.split()[0] for line in lines) == sorted([DIGEST_JOB] + [f"crawl:{s}" for s in source_ids()])
+    assert sorted(line.split()[0] for line in lines) == sorted([DIGEST_JOB, RECHECK_JOB] +
+                                                               [f"crawl:{s}" for s in source_ids()])
     assert any(line.startswith(DIGEST_JOB) and "day_of_week='mon', hour='7', minute='0'" in line for line in lines)
     running = subprocess.Popen(command, env=_env(settings), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

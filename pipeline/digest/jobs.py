@@ -39,6 +39,21 @@ def weekly_digest() -> list:
     return send_last_week(settings)
 
 
+def weekly_recheck() -> None:
+    """The scheduled re-check of stored documents (`coi recheck`): edits become versions, 404/410 withdrawals."""
+    _in_child(_recheck, (_configured(),), "coi-recheck")
+
+
+def _recheck(settings) -> None:
+    from ..cite.recheck import RecheckOptions, recheck
+    from ..store import Store
+
+    options = RecheckOptions(user_agent=settings.user_agent, max_body_bytes=settings.max_body_bytes)
+    with Store(settings.data_dir) as store:
+        stats = recheck(store, options)
+    log.info("recheck: %s checked, %s new versions, %s withdrawn", stats.checked, stats.new_versions, stats.withdrawn)
+
+
 def run_update(settings, source_id: str) -> None:
     """Crawl one source, then extract, tag and index whatever is pending: what `coi run --source ID` does. The crawl
     runs in a child process because Scrapy's reactor cannot be started twice in one process."""

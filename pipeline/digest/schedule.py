@@ -17,6 +17,7 @@ from .weeks import zone
 
 JOB_TABLE = "apscheduler_jobs"
 DIGEST_JOB = "digest:weekly"
+RECHECK_JOB = "recheck:weekly"  # re-fetch stored documents: edits become versions, 404/410 withdrawals
 CRAWL_PREFIX = "crawl:"
 CRAWL_GRACE = timedelta(hours=6)
 # The job sends the last complete week's digests that are not sent yet, so a scheduler that was down on Monday
@@ -70,6 +71,10 @@ def digest_trigger(settings) -> CronTrigger:
     return CronTrigger(day_of_week="mon", hour=7, minute=0, timezone=zone(settings.digest_timezone))
 
 
+def recheck_trigger(settings) -> CronTrigger:
+    return CronTrigger(day_of_week="sun", hour=2, minute=0, timezone=zone(settings.digest_timezone))
+
+
 def crawl_trigger(settings, hours: int, position: int = 0) -> IntervalTrigger:
     """Every `hours` from the anchor, shifted by the source's position in the list of sources."""
     tz = zone(settings.digest_timezone)
@@ -81,7 +86,9 @@ def install_jobs(scheduler: BackgroundScheduler, settings, source_ids: list[str]
     """Put every job in the (started, possibly paused) scheduler's store, once: a job that is there already keeps its
     next run time unless its trigger changed, and jobs of sources that are gone are removed."""
     wanted = {DIGEST_JOB: ("pipeline.digest.jobs:weekly_digest", digest_trigger(settings), (),
-                           "weekly digest of every subscription", DIGEST_GRACE, "default")}
+                           "weekly digest of every subscription", DIGEST_GRACE, "default"),
+              RECHECK_JOB: ("pipeline.digest.jobs:weekly_recheck", recheck_trigger(settings), (),
+                            "re-check stored documents for edits and withdrawals", CRAWL_GRACE, CRAWL_EXECUTOR)}
     for position, (source_id, hours) in enumerate(sorted(crawl_intervals(settings, source_ids).items())):
         wanted[CRAWL_PREFIX + source_id] = ("pipeline.digest.jobs:update_source",
                                             crawl_trigger(settings, hours, position), (source_id,),
