@@ -208,3 +208,36 @@ def test_search_page_pages_through_results(client):
     second = client.get("/search", params={"per_page": 2, "sort": "date", "page": 2}).text
     assert 'rel="prev" href="/search?sort=date&amp;per_page=2"' in second
     assert '<ol class="hits" start="3">' in second
+
+
+def test_coi_serve_with_two_workers_answers_quickly_and_stops_on_sigterm(corpus):
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from pipeline.web.bench import free_port
+
+    port = free_port()
+    env = {**os.environ, "COI_DATA_DIR": str(corpus[0]), "COI_SEARCH_BACKEND": "sqlite"}
+    server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port), "--workers", "2",
+                               "--log-level", "warning"], env=env, stdout=subprocess.DEVNULL)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(100):
+                try:
+                    client.get("/api/sources")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            started = time.perf_counter()
+            for _ in range(20):
+                assert client.get("/api/sources").status_code == 200
+            # Nagle's algorithm is off: no 40 ms wait for a delayed ACK on every keep-alive response.
+            assert (time.perf_counter() - started) / 20 < 0.03
+    finally:
+        server.terminate()
+        assert server.wait(timeout=30) == 0
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/api/sources", timeout=2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import sys
 from datetime import date
@@ -34,9 +33,9 @@ def serve_app(settings, host: str, port: int, workers: int = 1, log_level: str =
     print(f"{heading} http://{host}:{port}/ (search backend: {settings.search_backend}, data: {settings.data_dir}); "
           "Ctrl-C stops it", flush=True)
     if workers > 1:  # separate processes, each with its own app: searches are CPU-bound Python
-        os.environ.update(COI_DATA_DIR=str(settings.data_dir), COI_SEARCH_BACKEND=settings.search_backend)
-        uvicorn.run("pipeline.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                    log_level=log_level, access_log=access_log)
+        from .workers import serve_workers
+
+        serve_workers(settings, host, port, workers, log_level, access_log)
     else:
         uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=access_log)
     return EXIT_OK
