@@ -1,8 +1,8 @@
-"""Bitsets of row ids: the same bits from lists and iterators, and membership that agrees with them."""
+"""Bitsets of row ids: the same bits from lists and iterators, and arrays and flags that agree with them."""
 
 import random
 
-from pipeline.search.bitset import Membership, from_rowids
+from pipeline.search.bitset import from_rowids, to_array, to_flags
 
 
 def reference(rowids) -> int:
@@ -18,9 +18,12 @@ def test_from_rowids_sets_exactly_the_given_bits():
     assert from_rowids([3, 3, 8], 2) == 0b100001000  # duplicates are fine; the hint is only a hint
 
 
-def test_membership_agrees_with_the_bits():
+def test_arrays_and_flags_agree_with_the_bits():
     rng = random.Random(4)
-    bits = reference(rng.sample(range(3000), 700))
-    members = Membership(bits)
-    assert [r for r in range(3100) if r in members] == [r for r in range(3100) if bits >> r & 1]
-    assert 5 not in Membership(0)
+    rowids = rng.sample(range(3000), 700)
+    bits = reference(rowids)
+    assert to_array(bits).tolist() == sorted(rowids)
+    flags = to_flags(bits, 3100)
+    assert [r for r in range(3100) if flags[r]] == sorted(rowids)
+    assert to_array(0).tolist() == [] and not to_flags(0, 10).any()
+    assert to_flags(bits, 100).tolist() == [bool(bits >> r & 1) for r in range(100)]  # cut at size

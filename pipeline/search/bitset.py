@@ -17,10 +17,17 @@ def from_rowids(rowids: Iterable[int], size_hint: int = 0) -> int:
     return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
 
 
-class Membership(frozenset):
-    """Constant-time membership tests on a bitset (shifting a large int per test would be linear): the set bits
-    as a frozenset, so `rowid in members` runs in C."""
+def to_array(bits: int) -> np.ndarray:
+    """The set row ids, ascending, as a numpy array."""
+    if not bits:
+        return np.zeros(0, dtype=np.int64)
+    packed = np.frombuffer(bits.to_bytes((bits.bit_length() >> 3) + 1, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(packed, bitorder="little"))
 
-    def __new__(cls, bits: int):
-        packed = np.frombuffer(bits.to_bytes((bits.bit_length() >> 3) + 1, "little"), dtype=np.uint8)
-        return super().__new__(cls, np.flatnonzero(np.unpackbits(packed, bitorder="little")).tolist())
+
+def to_flags(bits: int, size: int) -> np.ndarray:
+    """One boolean per row id below size: True where the bit is set."""
+    flags = np.zeros(size, dtype=np.bool_)
+    ids = to_array(bits)
+    flags[ids[ids < size]] = True
+    return flags

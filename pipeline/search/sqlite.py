@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from datetime import date
 from functools import reduce
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 from ..taxonomy import load_taxonomy
 from . import bitset
 from .backend import SearchBackend, SearchBackendError
@@ -55,6 +56,7 @@ CONFIG = load_index_config("sqlite")
 SNIPPET_TOKENS = int(CONFIG["snippet_tokens"])
 PLAIN_SNIPPET_CHARS = int(CONFIG["plain_snippet_chars"])
 BATCH = int(CONFIG["batch_size"])
+CACHE_ENTRIES = int(CONFIG["cache_entries"])
 
 
 def _fts_string(text: str) -> str:
@@ -116,8 +118,19 @@ class _FacetBits:
             self.values[facet][value] = bitset.from_rowids(rowids, self.size)
         all_rowids = [row[0] for row in db.execute("SELECT rowid FROM docs")]
         self.all = bitset.from_rowids(all_rowids, self.size)
-        self.by_date = [row[0] for row in db.execute(
-            "SELECT rowid FROM docs ORDER BY published IS NULL, published DESC, rowid DESC")]
+        self.by_date = np.fromiter((row[0] for row in db.execute(
+            "SELECT rowid FROM docs ORDER BY published IS NULL, published DESC, rowid DESC")), dtype=np.int64)
+        # Results of text matches and date ranges in this generation: users refine one query facet by facet.
+        self.cache: OrderedDict[tuple, int] = OrderedDict()
+
+    def cached(self, key: tuple, compute) -> int:
+        if key in self.cache:
+            self.cache.move_to_end(key)
+            return self.cache[key]
+        value = self.cache[key] = compute()
+        if len(self.cache) > CACHE_ENTRIES:
+            self.cache.popitem(last=False)
+        return value
 
     def any_of(self, facet: str, values: list[str]) -> int:
         known = self.values.get(facet, {})
@@ -246,11 +259,16 @@ class SQLiteBackend(SearchBackend):
             self._bits = _FacetBits(self.db, generation)
         return self._bits
 
-    def _match(self, expression: str) -> list[int]:
-        try:
-            return [row[0] for row in self.db.execute("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?", (expression,))]
-        except sqlite3.OperationalError as error:
-            raise QuerySyntaxError(f"the query could not be run: {error}") from None
+    def _match(self, expression: str, bits: _FacetBits) -> int:
+        """The documents matching an FTS5 expression, as a bitset (cached for this index generation)."""
+        def run() -> int:
+            try:
+                rows = self.db.execute("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?", (expression,))
+                return bitset.from_rowids((row[0] for row in rows), bits.size)
+            except sqlite3.OperationalError as error:
+                raise QuerySyntaxError(f"the query could not be run: {error}") from None
+
+        return bits.cached(("match", expression), run)
 
     def _ranked_page(self, expression: str, within: list[int] | None, offset: int, limit: int) -> list[tuple[int, float]]:
         # bm25() in our own ORDER BY, not FTS5's "ORDER BY rank": FTS5 would rank every match before the rowid
@@ -275,16 +293,15 @@ class SQLiteBackend(SearchBackend):
         bits = self._facet_bits()
         positive, negatives = split_negative(parse_query(request.query))
         positive_fts = render_fts(positive) if positive is not None else None
-        matched_rows: list[int] = []
         matched = bits.all
         if positive_fts:
-            matched_rows = self._match(positive_fts)
-            matched = bitset.from_rowids(matched_rows, bits.size)
+            matched = self._match(positive_fts, bits)
+        text_matched = matched
         if negatives:
             excluded = render_fts(negatives[0] if len(negatives) == 1 else Or(tuple(negatives)))
-            matched &= ~bitset.from_rowids(self._match(excluded), bits.size)
+            matched &= ~self._match(excluded, bits)
         if request.since or request.until:
-            matched &= self._date_bits(request, bits.size)
+            matched &= bits.cached(("dates", request.since, request.until), lambda: self._date_bits(request, bits.size))
 
         in_passage = passage_filters(request)
         facet_filters: dict[str, int] = {}
@@ -314,24 +331,16 @@ class SQLiteBackend(SearchBackend):
             facets[facet] = self._facet_counts(facet, request, base, values)
         total = selected.bit_count()
         offset = (request.page - 1) * request.per_page
-        members = bitset.Membership(selected)
         scores: dict[int, float] = {}
         if positive_fts and request.sort == "relevance":
-            narrowed = len(matched_rows) != total
-            within = [r for r in matched_rows if r in members] if narrowed else None
+            narrowed = text_matched.bit_count() != total
+            within = bitset.to_array(selected).tolist() if narrowed else None
             ranked = self._ranked_page(positive_fts, within, offset, request.per_page) if total > offset else []
             page_rowids = [rowid for rowid, _ in ranked]
             scores = dict(ranked)
         else:
-            page_rowids = []
-            seen = 0
-            for rowid in bits.by_date:
-                if rowid in members:
-                    if seen >= offset:
-                        page_rowids.append(rowid)
-                        if len(page_rowids) == request.per_page:
-                            break
-                    seen += 1
+            in_order = bits.by_date[bitset.to_flags(selected, bits.size)[bits.by_date]]
+            page_rowids = in_order[offset:offset + request.per_page].tolist()
         hits = self._hits(page_rowids, positive_fts, scores)
         return SearchResponse(total=total, page=request.page, per_page=request.per_page, hits=hits, facets=facets)
 
