@@ -7,9 +7,14 @@ from typing import Iterable
 import numpy as np
 
 
-def from_rowids(rowids: Iterable[int], size_hint: int = 0) -> int:
+def from_rowids(rowids: Iterable[int] | np.ndarray, size_hint: int = 0) -> int:
     # numpy sets the bits and packs them in C: a Python loop per row id was a quarter of a search's time.
-    ids = np.array(rowids, dtype=np.int64) if isinstance(rowids, list) else np.fromiter(rowids, dtype=np.int64)
+    if isinstance(rowids, np.ndarray):
+        ids = rowids.astype(np.int64, copy=False)
+    elif isinstance(rowids, list):
+        ids = np.array(rowids, dtype=np.int64)
+    else:
+        ids = np.fromiter(rowids, dtype=np.int64)
     if ids.size == 0:
         return 0
     flags = np.zeros(max(size_hint, int(ids.max()) + 1), dtype=np.bool_)

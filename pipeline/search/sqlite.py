@@ -263,8 +263,11 @@ class SQLiteBackend(SearchBackend):
         """The documents matching an FTS5 expression, as a bitset (cached for this index generation)."""
         def run() -> int:
             try:
-                rows = self.db.execute("SELECT rowid FROM docs_fts WHERE docs_fts MATCH ?", (expression,))
-                return bitset.from_rowids((row[0] for row in rows), bits.size)
+                # One comma-separated string parsed by numpy: a Python object per matching row cost twice as much.
+                joined = self.db.execute("SELECT group_concat(rowid) FROM docs_fts WHERE docs_fts MATCH ?",
+                                         (expression,)).fetchone()[0]
+                rowids = np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.zeros(0, dtype=np.int64)
+                return bitset.from_rowids(rowids, bits.size)
             except sqlite3.OperationalError as error:
                 raise QuerySyntaxError(f"the query could not be run: {error}") from None
 
