@@ -184,6 +184,58 @@ def test_german_adjectives_in_every_case(tagger):
     assert found["threat"] == {"sexual_gender_based_violence", "arbitrary_detention"}
 
 
+@pytest.mark.parametrize("text, language, threat", [
+    ("De politie pakte hem gisteren bij zijn huis in Homs op.", "nl", "arbitrary_detention"),
+    ("Zij werden in Idlib door de Algemene Veiligheid meegenomen.", "nl", "arbitrary_detention"),
+    ("Strijders schoten hem in Daraa dood.", "nl", "unlawful_killing"),
+    ("Die Polizei nahm ihn gestern an seinem Haus in Hama fest.", "de", "arbitrary_detention"),
+    ("Sicherheitskräfte führten die Männer in Homs ab.", "de", "arbitrary_detention"),
+    ("Seitdem fehlt von ihm jede Spur.", "de", "enforced_disappearance"),
+])
+def test_separable_verbs_and_auxiliary_participles(tagger, text, language, threat):
+    found, _ = tags(tagger, text, language=language)
+    assert threat in found["threat"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Hij pakte zijn koffer en ging op reis naar Aleppo.", "nl"),  # a preposition, not the particle
+    ("De politie pakte hem niet op.", "nl"),  # negated
+    ("Die Polizei nahm ihn nicht fest.", "de"),
+])
+def test_a_particle_must_end_its_clause_and_negation_applies(tagger, text, language):
+    found, _ = tags(tagger, text, language=language)
+    assert "arbitrary_detention" not in found["threat"]
+
+
+@pytest.mark.parametrize("text, threat", [
+    ("يعتقلونهم عند الحاجز.", "arbitrary_detention"),
+    ("ويختطفون الشبان في درعا.", "kidnapping_abduction"),
+    ("صودرت أراضي المهجرين.", "property_seizure_destruction"),
+    ("لقي ثلاثة أشخاص حتفهم.", "unlawful_killing"),
+])
+def test_arabic_verbs_are_conjugated(tagger, text, threat):
+    found, _ = tags(tagger, text, language="ar")
+    assert threat in found["threat"]
+
+
+def test_recruitment_is_child_recruitment_only_when_children_are_named(tagger):
+    found, _ = tags(tagger, "Boys as young as 14 were recruited by the group in Raqqa.")
+    assert "child_recruitment" in found["threat"]
+    found, _ = tags(tagger, "The company recruited engineers in Aleppo.")
+    assert "child_recruitment" not in found["threat"]
+
+
+def test_acts_told_without_their_noun(tagger):
+    for text, threat in [("Their homes in Qusayr had been bulldozed.", "property_seizure_destruction"),
+                         ("The school was turned into a military base.", "property_seizure_destruction"),
+                         ("He was whisked away by intelligence officers.", "arbitrary_detention"),
+                         ("Stateless Kurds are denied IDs.", "discrimination_documentation")]:
+        found, _ = tags(tagger, text)
+        assert threat in found["threat"], text
+    found, _ = tags(tagger, "No one was detained during the protest in Sweida.")
+    assert "arbitrary_detention" not in found["threat"]
+
+
 def test_a_denied_allegation_is_negated(tagger):
     found, tagged = tags(tagger, "The Asayish denied allegations that detainees in Hasakah had been tortured.")
     assert "torture_ill_treatment" not in found["threat"]

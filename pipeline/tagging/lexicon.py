@@ -21,6 +21,15 @@ ARABIC_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "ف
 _BRACES = re.compile(r"\{([^{}]*)\}")
 # German adjectives take -e, -en, -er, -es or -em by case and gender ("sexuelle Gewalt", "Opfer sexueller Gewalt").
 GERMAN_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+# A phrase "head ... tail" is discontinuous: the tail word within a short window after the head word, in the same
+# clause (Dutch and German separable verbs "pakte hem op", "nahm ihn fest"; auxiliary + participle "werden ...
+# meegenomen"). The mention is the tail word, so a negation right before it still applies.
+SPLIT = " ... "
+# Arabic verbs: a [verb:threat:id] section lists the past tense (third person masculine singular, undotted); the
+# code writes the other persons of the past (active and passive look alike without diacritics) and the present.
+ARABIC_PAST_SUFFIXES = ("", "ت", "وا", "ا", "تا")
+ARABIC_PRESENT_PREFIXES = ("ي", "ت")
+ARABIC_PRESENT_SUFFIXES = ("", "ون", "ان", "ن")
 
 
 class LexiconError(ValueError):
@@ -91,6 +100,18 @@ def arabic_endings(term: str) -> list[str]:
     return [f"{head} {ending}".strip() for ending in endings]
 
 
+def arabic_verb_forms(past: str) -> list[str]:
+    """An Arabic verb's past tense (اعتقل) -> its persons of the past (اعتقلت، اعتقلوا) and of the present (يعتقل،
+    تعتقل، يعتقلون): the present drops the alif of derived forms (اعتقل -> يعتقل, أعدم -> يعدم); a verb whose past
+    ends in a weak letter is listed as written, with its past forms only. Only the first word is conjugated."""
+    first, _, rest = past.partition(" ")
+    forms = [first + s for s in ARABIC_PAST_SUFFIXES] if first[-1] not in "اىي" else [first]
+    if first[-1] not in "اىيو":
+        stem = first[1:] if first[0] in "اأإآ" else first
+        forms += [p + stem + s for p in ARABIC_PRESENT_PREFIXES for s in ARABIC_PRESENT_SUFFIXES]
+    return [f"{form} {rest}".strip() for form in dict.fromkeys(forms)]
+
+
 def german_adjective_forms(term: str) -> list[str]:
     """A German phrase that opens with an inflected adjective (lower case, ending in -e) in every case ending:
     'sexuelle Gewalt' -> 'sexuellen Gewalt', 'sexueller Gewalt', ...; nouns are capitalised, so they stay as written."""
@@ -127,6 +148,12 @@ def parse_lexicon(path: Path, german: bool = False) -> Lexicon:
         if section is None:
             raise LexiconError(f"{path.name}:{number}: a term before any [kind:value] section")
         kind, value = section
+        if kind == "verb":  # [verb:threat:id]: Arabic past tenses, conjugated
+            kind, value = (p.strip() for p in value.split(":", 1))
+            for item in (i.strip() for i in line.split("|")):
+                for text in (t for i in expand_braces(item) if i for t in arabic_verb_forms(i)):
+                    lexicon.terms.append(Term(text, kind, value))
+            continue
         for item in (i.strip() for i in line.split("|")):
             if not item:
                 continue
@@ -135,7 +162,7 @@ def parse_lexicon(path: Path, german: bool = False) -> Lexicon:
             if "{" in item and "}" not in item:
                 raise LexiconError(f"{path.name}:{number}: unclosed brace in {item!r}")
             for text in expand_braces(item):
-                if kind in PHRASE_SECTIONS and german:
+                if kind in PHRASE_SECTIONS and german and SPLIT not in text:
                     lexicon.terms.extend(Term(form, kind, value, case_sensitive) for form in german_adjective_forms(text))
                 elif kind in PHRASE_SECTIONS:
                     lexicon.terms.append(Term(text, kind, value, case_sensitive))

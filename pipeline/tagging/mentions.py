@@ -12,10 +12,16 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .gazetteer import Gazetteer, load_gazetteer
-from .lexicon import Lexicon, load_lexicon, surface_forms
-from .normalize import is_arabic
+from .lexicon import SPLIT, Lexicon, load_lexicon, surface_forms
+from .normalize import is_arabic, norm
 
 KINDS = ("region", "group", "threat", "actor")
+# A discontinuous phrase ("head ... tail") ends within this many tokens of its head, before any of these words.
+SPLIT_WINDOW = 10
+CLAUSE_BREAKS = {".", ";", ":", "!", "?", ",", "(", ")", "dat", "omdat", "nadat", "waar", "dass", "weil",
+                 "nachdem", "wo", "als", "wenn", "qui", "que", "ou", "lorsque", "quand"}
+# Words that may follow a clause-final particle ("tail$"): coordinators and the next clause's verb-second words.
+CLAUSE_ENDS = {"en", "und", "et", "of", "oder", "maar", "aber", "sondern", "-", "–", '"', "'"}
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,17 @@ class MentionMatcher:
         with_arabic = nlp.lang in ("ar", "xx") if arabic_names is None else arabic_names
         exact: dict[Label, set[str]] = {}
         folded: dict[Label, set[str]] = {}
+        self.split: dict[str, dict[str, list[tuple[Label, bool]]]] = {}  # head -> tail -> (label, clause-final)
         for term in self.lexicon.terms:
             value, _, flag = term.value.partition("@")
             label = Label(term.kind, value, flag)
+            if SPLIT in term.text:
+                head, _, tail = term.text.partition(SPLIT)
+                tail = tail.strip()
+                final = tail.endswith("$")  # a separable verb's particle ends its clause ("pakte hem op.")
+                self.split.setdefault(norm(head.strip()), {}).setdefault(
+                    norm(tail.removesuffix("$")), []).append((label, final))
+                continue
             target = exact if term.case_sensitive else folded
             target.setdefault(label, set()).update(surface_forms(term.text) if not term.case_sensitive else [term.text])
         if gazetteer:
@@ -95,6 +109,27 @@ class MentionMatcher:
                 key = f"{label.kind}|{label.value}|{label.flag}"
                 self.labels[nlp.vocab.strings.add(key)] = label
                 matcher.add(key, list(nlp.tokenizer.pipe(sorted(texts))))
+
+    def _split_matches(self, doc: Doc) -> list[tuple[int, int, "Label"]]:
+        """Discontinuous phrases: a head word, then its tail word within the window and the same clause; the
+        mention is the tail word ("werden ... opgepakt", "nahm ... fest")."""
+        out = []
+        split, length = self.split, len(doc)
+        for index, token in enumerate(doc):
+            tails = split.get(token.norm_)
+            if tails is None:
+                continue
+            for j in range(index + 1, min(length, index + 1 + SPLIT_WINDOW)):
+                word = doc[j].norm_
+                if word in tails:
+                    ends = j + 1 == length or doc[j + 1].norm_ in CLAUSE_BREAKS or doc[j + 1].norm_ in CLAUSE_ENDS
+                    labels = [label for label, final in tails[word] if ends or not final]
+                    if labels:
+                        out.extend((j, j + 1, label) for label in labels)
+                        break
+                if word in CLAUSE_BREAKS:
+                    break
+        return out
 
     @staticmethod
     def _add_places(gazetteer: Gazetteer, with_arabic: bool, exact: dict, folded: dict) -> None:
@@ -115,6 +150,8 @@ class MentionMatcher:
             matches += self.orth_matcher(doc)
         labels = self.labels
         found: list[tuple[int, int, Label]] = [(start, end, labels[key]) for key, start, end in matches]
+        if self.split:
+            found.extend(self._split_matches(doc))
         mentions, cues = resolve_overlaps(found)
         result = []
         if mentions:

@@ -49,6 +49,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                         and m.value in ("indiscriminate_attack", "armed_clashes", "torture_ill_treatment")} \
         if deaths_by_attack else set()
     harm_sentences = _harm_sentences(doc, mentions) if any(m.flag == "object" for m in mentions) else set()
+    child_sentences = {m.sentence for m in mentions if m.kind == "group" and m.value == "children"} \
+        if any(m.flag == "recruit" for m in mentions) else set()
     for mention in mentions:
         if mention.kind == "region":
             if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs):
@@ -70,6 +72,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "death in an attack or fighting"
         elif mention.flag == "object" and mention.sentence not in harm_sentences:
             mention.dropped = "nothing happens to the place named"
+        elif mention.flag == "recruit" and mention.sentence not in child_sentences:
+            mention.dropped = "recruitment, but no child named"  # "recruited", "enlisted": of children only
 
 
 # Threats that, in the same sentence, make a named hospital, school or market the object of an attack.
