@@ -399,13 +399,15 @@ class SQLiteBackend(SearchBackend):
         marks = ",".join("?" * len(rowids))
         docs = {row["rowid"]: row for row in self._rows(f"SELECT rowid, * FROM docs WHERE rowid IN ({marks})", rowids)}
         if positive_fts:
-            snippets = {
-                row[0]: (row[1], row[2]) for row in self.db.execute(
-                    f"""SELECT rowid, snippet(docs_fts, 1, ?, ?, '…', {SNIPPET_TOKENS}),
-                               highlight(docs_fts, 0, ?, ?)
-                        FROM docs_fts WHERE docs_fts MATCH ? AND rowid IN ({marks})""",
-                    (HIGHLIGHT_START, HIGHLIGHT_END, HIGHLIGHT_START, HIGHLIGHT_END, positive_fts, *rowids))
-            }
+            # One lookup per hit: FTS5 cannot use "rowid IN (...)" and would walk every match of the query.
+            sql = (f"SELECT snippet(docs_fts, 1, ?, ?, '…', {SNIPPET_TOKENS}), highlight(docs_fts, 0, ?, ?) "
+                   "FROM docs_fts WHERE docs_fts MATCH ? AND rowid = ?")
+            snippets = {}
+            for rowid in rowids:
+                row = self.db.execute(sql, (HIGHLIGHT_START, HIGHLIGHT_END, HIGHLIGHT_START, HIGHLIGHT_END,
+                                            positive_fts, rowid)).fetchone()
+                if row:
+                    snippets[rowid] = (row[0], row[1])
         else:
             snippets = {
                 row[0]: (row[1] + ("…" if row[2] > PLAIN_SNIPPET_CHARS else ""), row[3]) for row in self.db.execute(
