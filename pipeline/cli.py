@@ -110,13 +110,29 @@ def cmd_run(args) -> int:
     return cmd_index(args)
 
 
-def build_request(args) -> SearchRequest:
+def add_search_filters(parser: argparse.ArgumentParser) -> None:
+    """The query and filter options every command that selects documents shares (search, dossier)."""
+    parser.add_argument("query", nargs="?", default="", help='e.g. \'"arbitrary detention" Afrin -Aleppo\'')
+    for facet in FACET_NAMES:
+        flag = facet.replace("_", "-")
+        parser.add_argument(f"--{flag}", dest=facet, action="append", metavar="VALUE",
+                            help=f"{facet_label(facet)}: any of these values (repeat or comma-separate)")
+        parser.add_argument(f"--not-{flag}", dest=f"not_{facet}", action="append", metavar="VALUE",
+                            help=f"{facet_label(facet)}: none of these values")
+    parser.add_argument("--since", type=_date, help="published on or after YYYY-MM-DD")
+    parser.add_argument("--until", type=_date, help="published on or before YYYY-MM-DD")
+    parser.add_argument("--same-passage", action="store_true",
+                        help="region, group, threat and actor filters must all hold in one passage (claim)")
+
+
+def build_request(args, **options) -> SearchRequest:
+    """The validated request of add_search_filters' options (plus sort, paging ... as keyword arguments)."""
     filters = {facet: _values(getattr(args, facet)) for facet in FACET_NAMES}
     excludes = {facet: _values(getattr(args, f"not_{facet}")) for facet in FACET_NAMES}
     request = SearchRequest(
         query=args.query or "", filters={k: v for k, v in filters.items() if v},
-        excludes={k: v for k, v in excludes.items() if v}, since=args.since, until=args.until, sort=args.sort,
-        page=args.page, per_page=args.per_page, same_passage=args.same_passage)
+        excludes={k: v for k, v in excludes.items() if v}, since=args.since, until=args.until,
+        same_passage=args.same_passage, **options)
     return validate_request(request)
 
 
@@ -125,7 +141,7 @@ def cmd_search(args) -> int:
     from .search.render import render_text
 
     settings = _settings()
-    request = build_request(args)
+    request = build_request(args, sort=args.sort, page=args.page, per_page=args.per_page)
     backend = open_backend(settings)
     try:
         response = backend.search(request)
@@ -245,17 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser(
         "search", help="full-text search with facets",
         description='Query syntax: words (all must match), "a phrase", OR, NOT or -word, prefix*, (groups).')
-    search.add_argument("query", nargs="?", default="", help='e.g. \'"arbitrary detention" Afrin -Aleppo\'')
-    for facet in FACET_NAMES:
-        flag = facet.replace("_", "-")
-        search.add_argument(f"--{flag}", dest=facet, action="append", metavar="VALUE",
-                            help=f"{facet_label(facet)}: any of these values (repeat or comma-separate)")
-        search.add_argument(f"--not-{flag}", dest=f"not_{facet}", action="append", metavar="VALUE",
-                            help=f"{facet_label(facet)}: none of these values")
-    search.add_argument("--since", type=_date, help="published on or after YYYY-MM-DD")
-    search.add_argument("--until", type=_date, help="published on or before YYYY-MM-DD")
-    search.add_argument("--same-passage", action="store_true",
-                        help="region, group, threat and actor filters must all hold in one passage (claim)")
+    add_search_filters(search)
     search.add_argument("--sort", choices=SORTS, default="relevance")
     search.add_argument("--page", type=int, default=1)
     search.add_argument("--per-page", type=int, default=10)

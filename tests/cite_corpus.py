@@ -8,12 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from crawlers.mirror.pdfgen import text_pdf
-from pipeline.indexer import run_index
-from pipeline.process import process_pending
-from pipeline.search.sqlite import SQLiteBackend
+from pipeline.update import process_tag_index
 from pipeline.settings import Settings
 from pipeline.store import FetchedReport, SourceInfo, Store
-from pipeline.tagging.stage import tag_pending
 
 SOURCES = [
     SourceInfo("snhr", "Syrian Network for Human Rights", "Syrian Network for Human Rights", "ngo", ("en", "ar"), True,
@@ -91,11 +88,5 @@ def build_store(data_dir: Path) -> dict[str, str]:
             store.upsert_source(source)
         for name, report in reports.items():
             ids[name] = store.ingest(report).document_id
-        process_pending(store, settings, progress=False)
-        tag_pending(store, progress=False)
-        backend = SQLiteBackend(settings.sqlite_index_path)
-        try:
-            run_index(store, backend, progress=False)
-        finally:
-            backend.close()
+        process_tag_index(store, settings)
     return ids

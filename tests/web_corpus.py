@@ -10,12 +10,9 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from pipeline.indexer import run_index
-from pipeline.process import process_pending
-from pipeline.search.sqlite import SQLiteBackend
+from pipeline.update import process_tag_index
 from pipeline.settings import Settings
 from pipeline.store import FetchedReport, SourceInfo, Store
-from pipeline.tagging.stage import tag_pending
 
 PAYLOADS = [
     "<script>window.__xss = 'script'; alert('script')</script>",
@@ -98,11 +95,5 @@ def build_corpus(data_dir: Path) -> dict[str, str]:
             ids[slug] = result.document_id
         # A crawled link that is not a web address must never become a clickable link.
         store.db.execute("UPDATE documents SET url = ? WHERE id = ?", (HOSTILE_URL, ids["hostile-title"]))
-        process_pending(store, settings, progress=False)
-        tag_pending(store, progress=False)
-        backend = SQLiteBackend(settings.sqlite_index_path)
-        try:
-            run_index(store, backend, progress=False)
-        finally:
-            backend.close()
+        process_tag_index(store, settings)
     return ids

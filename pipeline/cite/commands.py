@@ -6,7 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-from ..search.facets import FACET_NAMES, facet_label, validate_request
 from ..search.model import SearchRequest
 from ..settings import Settings
 
@@ -37,13 +36,9 @@ def cmd_cite(args) -> int:
 
 
 def dossier_request(args) -> SearchRequest:
-    from ..cli import _values
+    from ..cli import build_request
 
-    filters = {facet: _values(getattr(args, facet)) for facet in FACET_NAMES}
-    excludes = {facet: _values(getattr(args, f"not_{facet}")) for facet in FACET_NAMES}
-    return validate_request(SearchRequest(query=args.query or "", filters={k: v for k, v in filters.items() if v},
-                                          excludes={k: v for k, v in excludes.items() if v},
-                                          since=args.since, until=args.until))
+    return build_request(args)
 
 
 def cmd_dossier(args) -> int:
@@ -111,7 +106,7 @@ def cmd_recheck(args) -> int:
 
 def register_cite(commands) -> None:
     """Add cite, dossier, changes and recheck to the `coi` subcommands."""
-    from ..cli import _date  # the CLI's own date and list parsing, so every command reads them alike
+    from ..cli import _date, add_search_filters  # the CLI's own options and parsing, so every command reads them alike
     from .formats import FORMATS, STYLES
 
     cite = commands.add_parser("cite", help="a pinpoint citation of a document (text, RIS, BibTeX, CSL-JSON)")
@@ -125,15 +120,7 @@ def register_cite(commands) -> None:
     cite.set_defaults(func=cmd_cite)
 
     dossier = commands.add_parser("dossier", help="every passage supporting a claim, quoted and cited (HTML or PDF)")
-    dossier.add_argument("query", nargs="?", default="", help="search words, as for coi search")
-    for facet in FACET_NAMES:
-        flag = facet.replace("_", "-")
-        dossier.add_argument(f"--{flag}", dest=facet, action="append", metavar="VALUE",
-                             help=f"{facet_label(facet)}: any of these values")
-        dossier.add_argument(f"--not-{flag}", dest=f"not_{facet}", action="append", metavar="VALUE",
-                             help=f"{facet_label(facet)}: none of these values")
-    dossier.add_argument("--since", type=_date, help="published on or after YYYY-MM-DD")
-    dossier.add_argument("--until", type=_date, help="published on or before YYYY-MM-DD")
+    add_search_filters(dossier)
     dossier.add_argument("--style", choices=STYLES, default="en")
     dossier.add_argument("--format", choices=("html", "pdf"), default="html")
     dossier.add_argument("--output", "-o", help="file to write (required for pdf); default: HTML to stdout")

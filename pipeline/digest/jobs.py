@@ -82,21 +82,13 @@ def _update_source(settings, source_id: str) -> None:
 
 
 def _process_and_index(settings) -> None:
-    from ..indexer import run_index
-    from ..process import process_pending
-    from ..search.backend import open_backend
     from ..store import Store
-    from ..tagging.stage import tag_pending
+    from ..update import process_tag_index
 
     with Store(settings.data_dir) as store:
-        processed = process_pending(store, settings, progress=False)
-        tagged = tag_pending(store, progress=False)
-        backend = open_backend(settings)
-        try:
-            indexed = run_index(store, backend, progress=False)
-        finally:
-            backend.close()
-    log.info("%s extracted, %s tagged, %s indexed", processed.extracted, tagged.tagged, indexed.indexed)
+        stats = process_tag_index(store, settings)
+    log.info("%s extracted, %s tagged, %s indexed", stats.processed.extracted, stats.tagged.tagged,
+             stats.indexed.indexed)
 
 
 def stop_children() -> None:
