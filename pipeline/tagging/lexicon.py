@@ -121,11 +121,25 @@ def german_adjective_forms(term: str) -> list[str]:
     return [f"{first[:-1]}{ending} {rest}" for ending in GERMAN_ADJECTIVE_ENDINGS]
 
 
-def surface_forms(term: str) -> list[str]:
-    """The spellings one listed term is matched in: hyphens optional, Arabic prefixes attached."""
+def arabic_plural_cases(term: str) -> list[str]:
+    """The sound masculine plural in both cases: a word ending in ين also as ون and the other way round
+    (المتخلفين عن الخدمة / المتخلفون عن الخدمة, عناصر سابقين / عناصر سابقون); at most two such words per term."""
+    words = term.split()
+    options = [[w, w[:-2] + ("ون" if w.endswith("ين") else "ين")] if len(w) > 4 and w.endswith(("ين", "ون")) else [w]
+               for w in words]
+    if sum(len(o) > 1 for o in options) > 2:
+        return [term]
+    return [" ".join(combo) for combo in itertools.product(*options)]
+
+
+def surface_forms(term: str, plurals: bool = False) -> list[str]:
+    """The spellings one listed term is matched in: hyphens optional, Arabic prefixes attached (and for lexicon
+    terms, plurals=True, the other case of a sound masculine plural)."""
     forms = [term]
     if "-" in term:
         forms.append(" ".join(term.replace("-", " ").split()))
+    if plurals and is_arabic(term):
+        forms = [f for form in forms for f in arabic_plural_cases(form)]
     if is_arabic(term):
         forms = [f for form in forms for ending in arabic_endings(form) for f in arabic_forms(ending)]
     return list(dict.fromkeys(forms))

@@ -19,7 +19,9 @@ KINDS = ("region", "group", "threat", "actor")
 # A discontinuous phrase ("head ... tail") ends within this many tokens of its head, before any of these words.
 SPLIT_WINDOW = 10
 CLAUSE_BREAKS = {".", ";", ":", "!", "?", ",", "(", ")", "dat", "omdat", "nadat", "waar", "dass", "weil",
-                 "nachdem", "wo", "als", "wenn", "qui", "que", "ou", "lorsque", "quand"}
+                 "nachdem", "wo", "als", "wenn", "qui", "que", "ou", "lorsque", "quand", "that", "who", "which", "because",
+                 "after", "before", "while", "when", "whose", "where",
+                 "ransom", "losgeld", "lösegeld", "rancon"}  # a sum demanded as ransom is abduction, not extortion
 # Words that may follow a clause-final particle ("tail$"): coordinators and the next clause's verb-second words.
 CLAUSE_ENDS = {"en", "und", "et", "of", "oder", "maar", "aber", "sondern", "-", "–", '"', "'"}
 
@@ -101,7 +103,8 @@ class MentionMatcher:
                     norm(tail.removesuffix("$")), []).append((label, final))
                 continue
             target = exact if term.case_sensitive else folded
-            target.setdefault(label, set()).update(surface_forms(term.text) if not term.case_sensitive else [term.text])
+            target.setdefault(label, set()).update(surface_forms(term.text, plurals=True) if not term.case_sensitive
+                                                   else [term.text])
         if gazetteer:
             self._add_places(load_gazetteer(), with_arabic, exact, folded)
         for matcher, table in ((self.norm_matcher, folded), (self.orth_matcher, exact)):
