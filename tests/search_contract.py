@@ -281,6 +281,7 @@ class SearchContract:
         governorates = {v.value: v.label for v in response.facets["governorate"]}
         assert governorates["SY13"] == "As-Sweida"
         assert {v.value: v.label for v in response.facets["threat"]}["kidnapping_abduction"]
+        assert {v.value: v.label for v in response.facets["source"]}["amnesty"] == "AMNESTY"  # the source's name
 
     # -- snippets, sorting, paging -----------------------------------------------------------------------
 

@@ -336,8 +336,10 @@ class ElasticsearchBackend(SearchBackend):
             raise SearchBackendError(f"Elasticsearch search failed: {_reason(error)}") from None
         except (ESConnectionError, TransportError) as error:
             raise BackendUnavailable(f"Elasticsearch at {self._where()} is unreachable: {error}") from None
-        facets = {facet: facet_values(facet, request, self._bucket_counts(facet, response["aggregations"][facet]),
-                                      self.taxonomy) for facet in FACET_NAMES}
+        aggregations = response["aggregations"]
+        facets = {facet: facet_values(facet, request, self._bucket_counts(facet, aggregations[facet]), self.taxonomy,
+                                      _source_names(aggregations["source"]) if facet == "source" else None)
+                  for facet in FACET_NAMES}
         hits = [self._hit(hit) for hit in response["hits"]["hits"]]
         return SearchResponse(total=response["hits"]["total"]["value"], page=request.page,
                               per_page=request.per_page, hits=hits, facets=facets)
@@ -362,8 +364,10 @@ class ElasticsearchBackend(SearchBackend):
                 "nested": {"path": "passages"}, "aggs": {"together": {"filter": within, "aggs": {"values": terms}}}}}}
         if in_passage:
             others = others + [_in_passage(in_passage)]
-        return {"filter": {"bool": {"filter": others}},
-                "aggs": {"values": {"terms": {"field": facet, "size": size}}}}
+        terms: dict = {"terms": {"field": facet, "size": size}}
+        if facet == "source":  # the source's name as its label
+            terms["aggs"] = {"name": {"terms": {"field": "source_name", "size": 1}}}
+        return {"filter": {"bool": {"filter": others}}, "aggs": {"values": terms}}
 
     @staticmethod
     def _bucket_counts(facet: str, aggregation: dict) -> dict[str, int]:
@@ -386,6 +390,10 @@ class ElasticsearchBackend(SearchBackend):
             title_highlights=title_highlights,
             facets={facet: source[facet] for facet in MULTI_VALUED if source.get(facet)},
             copies=source.get("copies") or [])
+
+
+def _source_names(aggregation: dict) -> dict[str, str]:
+    return {b["key"]: b["name"]["buckets"][0]["key"] for b in aggregation["values"]["buckets"] if b["name"]["buckets"]}
 
 
 def _reason(error: ApiError) -> str:

@@ -95,15 +95,21 @@ def value_label(facet: str, value: str, taxonomy: Taxonomy) -> str:
     return taxonomy.label(facet, value) if facet in TAXONOMY_FACETS else value
 
 
-def facet_values(facet: str, request: SearchRequest, counts: dict[str, int], taxonomy: Taxonomy) -> list[FacetValue]:
+def facet_values(facet: str, request: SearchRequest, counts: dict[str, int], taxonomy: Taxonomy,
+                 labels: dict[str, str] | None = None) -> list[FacetValue]:
     """One facet's values as every backend reports them: counted ones plus every selected or excluded value,
-    most frequent first, at most FACET_SIZE (selected and excluded values are always kept)."""
+    most frequent first, at most FACET_SIZE (selected and excluded values are always kept). Labels come from the
+    taxonomy, or for open facets such as source from `labels` (the source's name)."""
     wanted, unwanted = set(request.filters.get(facet, ())), set(request.excludes.get(facet, ()))
-    values = [FacetValue(value=value, count=count, label=value_label(facet, value, taxonomy),
+
+    def label_of(value: str) -> str:
+        return (labels or {}).get(value) or value_label(facet, value, taxonomy)
+
+    values = [FacetValue(value=value, count=count, label=label_of(value),
                          selected=value in wanted, excluded=value in unwanted)
               for value, count in counts.items() if count or value in wanted or value in unwanted]
     for value in (wanted | unwanted) - set(counts):
-        values.append(FacetValue(value=value, count=0, label=value_label(facet, value, taxonomy),
+        values.append(FacetValue(value=value, count=0, label=label_of(value),
                                  selected=value in wanted, excluded=value in unwanted))
     values.sort(key=lambda v: (-v.count, v.value))
     return values[:FACET_SIZE] + [v for v in values[FACET_SIZE:] if v.selected or v.excluded]

@@ -116,6 +116,7 @@ class _FacetBits:
         self.values: dict[str, dict[str, int]] = defaultdict(dict)
         for (facet, value), rowids in rows_by_value.items():
             self.values[facet][value] = bitset.from_rowids(rowids, self.size)
+        self.source_names = dict(db.execute("SELECT source, max(source_name) FROM docs GROUP BY source"))
         all_rowids = [row[0] for row in db.execute("SELECT rowid FROM docs")]
         self.all = bitset.from_rowids(all_rowids, self.size)
         self.by_date = np.fromiter((row[0] for row in db.execute(
@@ -331,7 +332,8 @@ class SQLiteBackend(SearchBackend):
                 values = self._passage_values(facet, {f: v for f, v in in_passage.items() if f != facet}, bits.size)
             elif in_passage:
                 base &= self._passage_bits(in_passage, bits.size)
-            facets[facet] = self._facet_counts(facet, request, base, values)
+            facets[facet] = self._facet_counts(facet, request, base, values,
+                                               bits.source_names if facet == "source" else None)
         total = selected.bit_count()
         offset = (request.page - 1) * request.per_page
         scores: dict[int, float] = {}
@@ -389,9 +391,10 @@ class SQLiteBackend(SearchBackend):
         rows = self.db.execute(f"SELECT rowid FROM docs WHERE {' AND '.join(clauses)}", params)
         return bitset.from_rowids((row[0] for row in rows), size)
 
-    def _facet_counts(self, facet: str, request: SearchRequest, base: int, values: dict[str, int]) -> list[FacetValue]:
+    def _facet_counts(self, facet: str, request: SearchRequest, base: int, values: dict[str, int],
+                      labels: dict[str, str] | None) -> list[FacetValue]:
         counts = {value: (base & value_bits).bit_count() for value, value_bits in values.items()}
-        return facet_values(facet, request, counts, self.taxonomy)
+        return facet_values(facet, request, counts, self.taxonomy, labels)
 
     def _hits(self, rowids: list[int], positive_fts: str | None, scores: dict[int, float]) -> list[Hit]:
         if not rowids:
