@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.attrs import IDX, LENGTH
+import numpy
+from spacy.attrs import IDX, LENGTH, NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -105,6 +106,7 @@ class MentionMatcher:
             target = exact if term.case_sensitive else folded
             target.setdefault(label, set()).update(surface_forms(term.text, plurals=True) if not term.case_sensitive
                                                    else [term.text])
+        self.split_heads = numpy.array([nlp.vocab.strings.add(head) for head in self.split], dtype=numpy.uint64)
         if gazetteer:
             self._add_places(load_gazetteer(), with_arabic, exact, folded)
         for matcher, table in ((self.norm_matcher, folded), (self.orth_matcher, exact)):
@@ -118,10 +120,10 @@ class MentionMatcher:
         mention is the tail word ("werden ... opgepakt", "nahm ... fest")."""
         out = []
         split, length = self.split, len(doc)
-        for index, token in enumerate(doc):
-            tails = split.get(token.norm_)
-            if tails is None:
-                continue
+        # Heads are rare: find them on the array of NORM hashes, without a Token object per word.
+        norms = doc.to_array(NORM)
+        for index in numpy.flatnonzero(numpy.isin(norms, self.split_heads)).tolist():
+            tails = split[doc[index].norm_]
             for j in range(index + 1, min(length, index + 1 + SPLIT_WINDOW)):
                 word = doc[j].norm_
                 if word in tails:
