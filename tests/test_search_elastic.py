@@ -188,3 +188,39 @@ def test_text_fields_are_analysed_per_language(es_backend_factory, field, text, 
     index = backend._indices()[0]
     analysed = backend.client.indices.analyze(index=index, field=field, text=text)
     assert [t["token"] for t in analysed["tokens"]] == tokens
+
+
+@pytest.mark.parametrize("variables, scheme", [
+    ({"COI_ELASTICSEARCH_API_KEY": "aWQ6a2V5"}, "ApiKey aWQ6a2V5"),
+    ({"COI_ELASTICSEARCH_USER": "coi", "COI_ELASTICSEARCH_PASSWORD": "s3cret"}, "Basic Y29pOnMzY3JldA=="),
+])
+def test_credentials_from_the_environment_reach_every_request(variables, scheme, es_client):
+    """A real cluster's credentials go into the Authorization header (the test node, security off, ignores them)."""
+    from pipeline.search.elastic import connect
+    from pipeline.settings import Settings
+
+    settings = Settings.from_env({"COI_ELASTICSEARCH_URL": _url(es_client), **variables})
+    assert settings.search_backend == "elasticsearch"
+    client = connect(settings)
+    sent = []
+    original = client.transport.perform_request
+
+    def spy(method, target, **kwargs):
+        sent.append(kwargs.get("headers", {}).get("authorization"))
+        return original(method, target, **kwargs)
+
+    client.transport.perform_request = spy
+    assert client.cluster.health()["status"] in ("green", "yellow")
+    assert sent == [scheme]
+
+
+def test_an_unreadable_ca_certificate_is_refused_clearly(tmp_path):
+    from pipeline.search.elastic import connect
+    from pipeline.settings import Settings
+
+    settings = Settings.from_env({"COI_ELASTICSEARCH_URL": "https://127.0.0.1:9", "COI_ELASTICSEARCH_CA_CERT":
+                                  str(tmp_path / "missing-ca.pem")})
+    from pipeline.search.backend import SearchBackendError
+
+    with pytest.raises(SearchBackendError, match="cannot read .*missing-ca.pem"):
+        connect(settings)

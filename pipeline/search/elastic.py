@@ -5,6 +5,7 @@ Index layout and analysis come from index_config/elasticsearch/ (template.json, 
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import date, datetime, timezone
 from typing import Iterable, Iterator
@@ -47,6 +48,8 @@ def connect(settings) -> Elasticsearch:
     elif settings.elasticsearch_user:
         options["basic_auth"] = (settings.elasticsearch_user, settings.elasticsearch_password)
     if settings.elasticsearch_ca_cert:
+        if not os.access(settings.elasticsearch_ca_cert, os.R_OK):
+            raise SearchBackendError(f"COI_ELASTICSEARCH_CA_CERT: cannot read {settings.elasticsearch_ca_cert}")
         options["ca_certs"] = settings.elasticsearch_ca_cert
     return Elasticsearch(settings.elasticsearch_url, **options)
 
