@@ -225,6 +225,13 @@ def test_recruitment_is_child_recruitment_only_when_children_are_named(tagger):
     assert "child_recruitment" not in found["threat"]
 
 
+def test_a_sum_demanded_is_extortion_unless_it_is_a_ransom(tagger):
+    found, _ = tags(tagger, "Officers in Homs demanded 2,000 US dollars for his release.")
+    assert "extortion_looting" in found["threat"]
+    found, _ = tags(tagger, "Gunmen kidnapped a trader in Homs and demanded 50,000 dollars.")
+    assert found["threat"] == {"kidnapping_abduction"}
+
+
 def test_acts_told_without_their_noun(tagger):
     for text, threat in [("Their homes in Qusayr had been bulldozed.", "property_seizure_destruction"),
                          ("The school was turned into a military base.", "property_seizure_destruction"),

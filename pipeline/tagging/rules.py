@@ -51,6 +51,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     harm_sentences = _harm_sentences(doc, mentions) if any(m.flag == "object" for m in mentions) else set()
     child_sentences = {m.sentence for m in mentions if m.kind == "group" and m.value == "children"} \
         if any(m.flag == "recruit" for m in mentions) else set()
+    abduction_sentences = {m.sentence for m in mentions if m.kind == "threat" and m.value == "kidnapping_abduction"} \
+        if any(m.flag == "money" for m in mentions) else set()
     for mention in mentions:
         if mention.kind == "region":
             if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs):
@@ -74,6 +76,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "nothing happens to the place named"
         elif mention.flag == "recruit" and mention.sentence not in child_sentences:
             mention.dropped = "recruitment, but no child named"  # "recruited", "enlisted": of children only
+        elif mention.flag == "money" and mention.sentence in abduction_sentences:
+            mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars"
 
 
 # Threats that, in the same sentence, make a named hospital, school or market the object of an attack.
