@@ -90,7 +90,7 @@ def register(commands) -> None:
 
     evaluate = commands.add_parser("eval", help="score the tagger on the gold development set")
     evaluate.add_argument("--gold", help="gold JSON Lines file (overrides --set)")
-    evaluate.add_argument("--set", choices=("dev", "heldout", "fresh", "fresh2", "fresh3"), default="dev",
+    evaluate.add_argument("--set", choices=("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4"), default="dev",
                           help="which gold set in tests/fixtures/gold/ to score (default: dev)")
     evaluate.add_argument("--misses", type=int, default=-1, help="how many misses to list (default: all)")
     evaluate.add_argument("--check", action="store_true", help="exit 1 if a facet is below the bar")
