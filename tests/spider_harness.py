@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
 from types import SimpleNamespace
@@ -312,3 +313,47 @@ def assert_reads_robots_txt_and_names_the_contact(crawled, contact: str, *avoide
         assert [hit.path for hit in run.hits].count("/robots.txt") == 1
         assert not [hit for hit in run.hits if any(part in hit.path for part in avoided)]
         assert all(contact in hit.user_agent for hit in run.hits)
+
+
+class ListingDecisionContract:
+    """The crawl decisions every listed-documents spider shares, on its saved listing pages: where it starts, paging
+    on while something is new, stopping where everything is known, and the --since backfill. A subclass names its
+    pages, its start URL, the older page the first listing links to, and two --since dates."""
+
+    pages: SavedPages
+    start_url: str
+    next_page: str  # the older listing page that first_listing links to
+    first_listing = "listing-page-1.html"
+    since_listing = "listing-page-2.html"  # a listing with entries on both sides of `since`
+    since = "2024-12-08"
+    older_since: date = date(2024, 1, 1)  # older than every entry of first_listing
+
+    def urls(self, listing: str) -> list[str]:
+        return [e["url"] for e in self.pages.parsed(listing)[0]["entries"]]
+
+    def crawl(self, spider, listing: str) -> list:
+        return requests_from(spider.parse(self.pages.response(listing)))
+
+    def test_crawl_starts_at_the_listing(self):
+        spider = self.pages.spider()
+        (request,) = spider.first_requests()
+        assert request.url == self.start_url and request.callback == spider.parse
+
+    def test_listing_requests_every_document_and_the_next_page_while_something_is_new(self):
+        spider = self.pages.spider(store=FakeStore())
+        requests = self.crawl(spider, self.first_listing)
+        assert [r.url for r in requests] == self.urls(self.first_listing) + [self.next_page]
+        assert all(r.errback == spider.record_download_error for r in requests)
+
+    def test_listing_stops_paging_when_every_document_is_known(self):
+        known = self.urls(self.first_listing)
+        spider = self.pages.spider(store=FakeStore(known=known))
+        assert [r.url for r in self.crawl(spider, self.first_listing)] == known
+
+    def test_since_backfills_past_known_pages_and_stops_at_older_documents(self):
+        entries = self.pages.parsed(self.since_listing)[0]["entries"]
+        spider = self.pages.spider(since=self.since, store=FakeStore(known=[e["url"] for e in entries]))
+        urls = [r.url for r in self.crawl(spider, self.since_listing)]
+        assert urls == [e["url"] for e in entries if e["published"] >= self.since]
+        spider = self.pages.spider(since=self.older_since, store=FakeStore(known=self.urls(self.first_listing)))
+        assert self.crawl(spider, self.first_listing)[-1].url == self.next_page

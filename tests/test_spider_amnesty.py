@@ -16,8 +16,9 @@ from scrapy.http import Response
 from crawlers.items import ReportItem
 from crawlers.spiders.amnesty import AmnestySpider
 from pipeline.urls import document_id
-from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_reads_robots_txt_and_names_the_contact,
-                            assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
+from spider_harness import (FakeStore, ListingDecisionContract, MirroredPageContract, SavedPages,
+                            assert_reads_robots_txt_and_names_the_contact, assert_second_crawl_stores_nothing_new,
+                            crawl_mirror_twice)
 
 
 SAVED = SavedPages("amnesty", AmnestySpider, mirrored=True)
@@ -82,36 +83,12 @@ def test_news_has_no_index_number_and_no_attachment():
 # -- crawl decisions -------------------------------------------------------------------------------------
 
 
-def test_crawl_starts_at_the_syria_listing():
-    spider = AmnestySpider()
-    (request,) = spider.first_requests()
-    assert request.url == LISTING and request.callback == spider.parse
-
-
-def test_listing_requests_every_document_and_the_next_page_while_something_is_new():
-    spider = AmnestySpider(store=FakeStore())
-    requests = requests_from(spider.parse(saved_response("listing-page-1.html")))
-    urls = [r.url for r in requests]
-    assert urls == [e["url"] for e in parsed("listing-page-1.html")[0]["entries"]] + [LISTING + "page/2/"]
-    assert all(r.errback == spider.record_download_error for r in requests)
-
-
-def test_listing_stops_paging_when_every_document_is_known():
-    entries = parsed("listing-page-1.html")[0]["entries"]
-    spider = AmnestySpider(store=FakeStore(known=[e["url"] for e in entries]))
-    urls = [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))]
-    assert urls == [e["url"] for e in entries]
-
-
-def test_since_backfills_past_known_pages_and_stops_at_older_documents():
-    entries = parsed("listing-page-1.html")[0]["entries"]
-    spider = AmnestySpider(since="2024-12-08", store=FakeStore(known=[e["url"] for e in entries]))
-    urls = [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))]
-    assert urls == [e["url"] for e in entries if e["published"] >= "2024-12-08"]
-    spider = AmnestySpider(since=date(2023, 1, 1), store=FakeStore(known=[e["url"] for e in entries]))
-    urls = [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))]
-    assert urls[-1] == LISTING + "page/2/"
-
+class TestListingDecisions(ListingDecisionContract):
+    pages = SAVED
+    start_url = LISTING
+    next_page = LISTING + "page/2/"
+    since_listing = "listing-page-1.html"
+    older_since = date(2023, 1, 1)
 
 def test_document_page_yields_itself_then_its_pdf_and_translation():
     spider = AmnestySpider()

@@ -17,8 +17,9 @@ from scrapy.http import Response
 from crawlers.items import ReportItem
 from crawlers.spiders.euaa import EuropeanUnionAgencyForAsylumSpider
 from pipeline.urls import document_id
-from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_reads_robots_txt_and_names_the_contact,
-                            assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
+from spider_harness import (FakeStore, ListingDecisionContract, MirroredPageContract, SavedPages,
+                            assert_reads_robots_txt_and_names_the_contact, assert_second_crawl_stores_nothing_new,
+                            crawl_mirror_twice)
 
 
 SAVED = SavedPages("euaa", EuropeanUnionAgencyForAsylumSpider, charset="UTF-8", mirrored=True)
@@ -86,36 +87,12 @@ def test_guidance_sections_name_the_guidance_and_follow_no_previous_or_next_link
 # -- crawl decisions -------------------------------------------------------------------------------------
 
 
-def test_crawl_starts_at_the_syria_publications_listing():
-    spider = EuropeanUnionAgencyForAsylumSpider()
-    (request,) = spider.first_requests()
-    assert request.url == LISTING and request.callback == spider.parse
-
-
-def test_listing_requests_every_publication_and_the_next_page_while_something_is_new():
-    spider = EuropeanUnionAgencyForAsylumSpider(store=FakeStore())
-    requests = requests_from(spider.parse(saved_response("listing-page-0.html")))
-    assert [r.url for r in requests] == [e["url"] for e in parsed("listing-page-0.html")[0]["entries"]] + [
-        LISTING + "&page=1"]
-    assert all(r.errback == spider.record_download_error for r in requests)
-
-
-def test_listing_stops_paging_when_every_publication_is_known():
-    entries = parsed("listing-page-0.html")[0]["entries"]
-    spider = EuropeanUnionAgencyForAsylumSpider(store=FakeStore(known=[e["url"] for e in entries]))
-    assert [r.url for r in requests_from(spider.parse(saved_response("listing-page-0.html")))] == [
-        e["url"] for e in entries]
-
-
-def test_since_backfills_past_known_pages_and_stops_at_older_publications():
-    entries = parsed("listing-page-1.html")[0]["entries"]
-    spider = EuropeanUnionAgencyForAsylumSpider(since="2024-12-08", store=FakeStore(known=[e["url"] for e in entries]))
-    urls = [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))]
-    assert urls == [e["url"] for e in entries if e["published"] >= "2024-12-08"]
-    first_page = [e["url"] for e in parsed("listing-page-0.html")[0]["entries"]]
-    spider = EuropeanUnionAgencyForAsylumSpider(since=date(2024, 1, 1), store=FakeStore(known=first_page))
-    assert requests_from(spider.parse(saved_response("listing-page-0.html")))[-1].url == LISTING + "&page=1"
-
+class TestListingDecisions(ListingDecisionContract):
+    pages = SAVED
+    start_url = LISTING
+    next_page = LISTING + "&page=1"
+    first_listing = "listing-page-0.html"
+    since_listing = "listing-page-1.html"
 
 def test_guidance_page_yields_itself_then_its_pdf_and_online_version():
     spider = EuropeanUnionAgencyForAsylumSpider()

@@ -18,8 +18,9 @@ from scrapy.http import Response
 from crawlers.items import ReportItem
 from crawlers.spiders.ohchr_coi import CommissionOfInquirySyriaSpider, symbol_from_pdf_url
 from pipeline.urls import document_id
-from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_reads_robots_txt_and_names_the_contact,
-                            assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
+from spider_harness import (FakeStore, ListingDecisionContract, MirroredPageContract, SavedPages,
+                            assert_reads_robots_txt_and_names_the_contact, assert_second_crawl_stores_nothing_new,
+                            crawl_mirror_twice)
 
 
 SAVED = SavedPages("ohchr_coi", CommissionOfInquirySyriaSpider, charset="UTF-8", mirrored=True)
@@ -94,36 +95,12 @@ def test_un_symbol_from_a_pdf_file_name(url, symbol):
 # -- crawl decisions -------------------------------------------------------------------------------------
 
 
-def test_crawl_starts_at_the_commissions_latest_listing():
-    spider = CommissionOfInquirySyriaSpider()
-    (request,) = spider.first_requests()
-    assert request.url == LATEST and request.callback == spider.parse
-
-
-def test_listing_requests_every_item_and_the_next_page_while_something_is_new():
-    spider = CommissionOfInquirySyriaSpider(store=FakeStore())
-    requests = requests_from(spider.parse(saved_response("listing-page-0.html")))
-    assert [r.url for r in requests] == [e["url"] for e in parsed("listing-page-0.html")[0]["entries"]] + [
-        LATEST + "&page=1"]
-    assert all(r.errback == spider.record_download_error for r in requests)
-
-
-def test_listing_stops_paging_when_every_item_is_known():
-    entries = parsed("listing-page-0.html")[0]["entries"]
-    spider = CommissionOfInquirySyriaSpider(store=FakeStore(known=[e["url"] for e in entries]))
-    assert [r.url for r in requests_from(spider.parse(saved_response("listing-page-0.html")))] == [
-        e["url"] for e in entries]
-
-
-def test_since_backfills_past_known_pages_and_stops_at_older_items():
-    entries = parsed("listing-page-1.html")[0]["entries"]
-    spider = CommissionOfInquirySyriaSpider(since="2024-12-08", store=FakeStore(known=[e["url"] for e in entries]))
-    urls = [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))]
-    assert urls == [e["url"] for e in entries if e["published"] >= "2024-12-08"]
-    first_page = [e["url"] for e in parsed("listing-page-0.html")[0]["entries"]]
-    spider = CommissionOfInquirySyriaSpider(since=date(2024, 1, 1), store=FakeStore(known=first_page))
-    assert requests_from(spider.parse(saved_response("listing-page-0.html")))[-1].url == LATEST + "&page=1"
-
+class TestListingDecisions(ListingDecisionContract):
+    pages = SAVED
+    start_url = LATEST
+    next_page = LATEST + "&page=1"
+    first_listing = "listing-page-0.html"
+    since_listing = "listing-page-1.html"
 
 def test_report_page_yields_itself_then_its_pdf():
     spider = CommissionOfInquirySyriaSpider()

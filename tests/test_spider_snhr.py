@@ -17,8 +17,9 @@ from scrapy.http import Response
 from crawlers.items import ReportItem
 from crawlers.spiders.snhr import SyrianNetworkForHumanRightsSpider
 from pipeline.urls import document_id
-from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_reads_robots_txt_and_names_the_contact,
-                            assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
+from spider_harness import (FakeStore, ListingDecisionContract, MirroredPageContract, SavedPages,
+                            assert_reads_robots_txt_and_names_the_contact, assert_second_crawl_stores_nothing_new,
+                            crawl_mirror_twice)
 
 
 SAVED = SavedPages("snhr", SyrianNetworkForHumanRightsSpider, charset="UTF-8", mirrored=True)
@@ -83,36 +84,11 @@ def test_march_report_and_its_arabic_version_link_each_other():
 # -- crawl decisions -------------------------------------------------------------------------------------
 
 
-def test_crawl_starts_at_the_monthly_reports_category():
-    spider = SyrianNetworkForHumanRightsSpider()
-    (request,) = spider.first_requests()
-    assert request.url == CATEGORY and request.callback == spider.parse
-
-
-def test_listing_requests_every_report_and_the_older_page_while_something_is_new():
-    spider = SyrianNetworkForHumanRightsSpider(store=FakeStore())
-    requests = requests_from(spider.parse(saved_response("listing-page-1.html")))
-    assert [r.url for r in requests] == [e["url"] for e in parsed("listing-page-1.html")[0]["entries"]] + [
-        CATEGORY + "page/2/"]
-    assert all(r.errback == spider.record_download_error for r in requests)
-
-
-def test_listing_stops_paging_when_every_report_is_known():
-    entries = parsed("listing-page-1.html")[0]["entries"]
-    spider = SyrianNetworkForHumanRightsSpider(store=FakeStore(known=[e["url"] for e in entries]))
-    assert [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))] == [
-        e["url"] for e in entries]
-
-
-def test_since_backfills_past_known_pages_and_stops_at_older_reports():
-    entries = parsed("listing-page-2.html")[0]["entries"]
-    spider = SyrianNetworkForHumanRightsSpider(since="2024-11-01", store=FakeStore(known=[e["url"] for e in entries]))
-    urls = [r.url for r in requests_from(spider.parse(saved_response("listing-page-2.html")))]
-    assert urls == [e["url"] for e in entries if e["published"] >= "2024-11-01"]
-    first_page = [e["url"] for e in parsed("listing-page-1.html")[0]["entries"]]
-    spider = SyrianNetworkForHumanRightsSpider(since=date(2024, 1, 1), store=FakeStore(known=first_page))
-    assert requests_from(spider.parse(saved_response("listing-page-1.html")))[-1].url == CATEGORY + "page/2/"
-
+class TestListingDecisions(ListingDecisionContract):
+    pages = SAVED
+    start_url = CATEGORY
+    next_page = CATEGORY + "page/2/"
+    since = "2024-11-01"
 
 def test_report_page_yields_itself_then_its_pdf_and_arabic_version():
     spider = SyrianNetworkForHumanRightsSpider()

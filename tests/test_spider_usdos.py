@@ -18,8 +18,9 @@ from scrapy.http import HtmlResponse, Response
 from crawlers.items import ReportItem
 from crawlers.spiders.usdos import StateDepartmentHumanRightsReportSpider
 from pipeline.urls import document_id
-from spider_harness import (FakeStore, MirroredPageContract, SavedPages, assert_reads_robots_txt_and_names_the_contact,
-                            assert_second_crawl_stores_nothing_new, crawl_mirror_twice, requests_from)
+from spider_harness import (FakeStore, ListingDecisionContract, MirroredPageContract, SavedPages,
+                            assert_reads_robots_txt_and_names_the_contact, assert_second_crawl_stores_nothing_new,
+                            crawl_mirror_twice)
 
 
 SAVED = SavedPages("usdos", StateDepartmentHumanRightsReportSpider, charset="UTF-8", mirrored=True)
@@ -105,37 +106,13 @@ def test_recent_chapters_link_their_pdf_named_by_the_year_covered():
 # -- crawl decisions -------------------------------------------------------------------------------------
 
 
-def test_crawl_starts_at_the_index_of_annual_reports():
-    spider = StateDepartmentHumanRightsReportSpider()
-    (request,) = spider.first_requests()
-    assert request.url == INDEX and request.callback == spider.parse
-
-
-def test_listing_requests_every_syria_chapter_and_the_next_page_while_something_is_new():
-    spider = StateDepartmentHumanRightsReportSpider(store=FakeStore())
-    requests = requests_from(spider.parse(saved_response("listing-page-1.html")))
-    assert [r.url for r in requests] == [e["url"] for e in parsed("listing-page-1.html")[0]["entries"]] + [
-        INDEX + "page/2/"]
-    assert all(r.errback == spider.record_download_error for r in requests)
-
-
-def test_listing_stops_paging_when_every_chapter_is_known():
-    entries = parsed("listing-page-1.html")[0]["entries"]
-    spider = StateDepartmentHumanRightsReportSpider(store=FakeStore(known=[e["url"] for e in entries]))
-    assert [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))] == [
-        e["url"] for e in entries]
-
-
-def test_since_backfills_past_known_pages_and_stops_at_older_reports():
-    entries = parsed("listing-page-1.html")[0]["entries"]
-    spider = StateDepartmentHumanRightsReportSpider(since="2024-01-01",
-                                                    store=FakeStore(known=[e["url"] for e in entries]))
-    urls = [r.url for r in requests_from(spider.parse(saved_response("listing-page-1.html")))]
-    assert urls == [e["url"] for e in entries if e["published"] >= "2024-01-01"]
-    spider = StateDepartmentHumanRightsReportSpider(since=date(2020, 1, 1),
-                                                    store=FakeStore(known=[e["url"] for e in entries]))
-    assert requests_from(spider.parse(saved_response("listing-page-1.html")))[-1].url == INDEX + "page/2/"
-
+class TestListingDecisions(ListingDecisionContract):
+    pages = SAVED
+    start_url = INDEX
+    next_page = INDEX + "page/2/"
+    since_listing = "listing-page-1.html"
+    since = "2024-01-01"
+    older_since = date(2020, 1, 1)
 
 def test_chapter_yields_itself_then_its_pdf():
     spider = StateDepartmentHumanRightsReportSpider()
