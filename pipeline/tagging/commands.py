@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from .gold import GOLD_SETS
+
 EXIT_OK, EXIT_FAILED = 0, 1
 
 
@@ -65,7 +67,7 @@ def cmd_tag_text(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import GOLD_SETS, evaluate, load_gold, report
+    from .evaluate import evaluate, load_gold, report
     from .tagger import default_tagger
 
     result = evaluate(load_gold(Path(args.gold) if args.gold else GOLD_SETS[args.set]), default_tagger())
@@ -90,7 +92,7 @@ def register(commands) -> None:
 
     evaluate = commands.add_parser("eval", help="score the tagger on the gold development set")
     evaluate.add_argument("--gold", help="gold JSON Lines file (overrides --set)")
-    evaluate.add_argument("--set", choices=("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4"), default="dev",
+    evaluate.add_argument("--set", choices=sorted(GOLD_SETS), default="dev",
                           help="which gold set in tests/fixtures/gold/ to score (default: dev)")
     evaluate.add_argument("--misses", type=int, default=-1, help="how many misses to list (default: all)")
     evaluate.add_argument("--check", action="store_true", help="exit 1 if a facet is below the bar")

@@ -6,40 +6,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .gold import FACETS, GOLD_DIR, GOLD_PATH, GOLD_SETS, GoldError, load_gold  # noqa: F401
 from .tagger import Tagger, TaggedText
 
-GOLD_DIR = Path(__file__).parents[2] / "tests" / "fixtures" / "gold"
-GOLD_PATH = GOLD_DIR / "dev.jsonl"
-# Named gold sets for `coi eval --set`: "dev" is the development set the lexicons were written against; "heldout"
-# was written blind, before looking at the lexicons, to estimate how the tagger does on unseen reporting; "fresh"
-# holds small batches written after a round of lexicon changes, each scored once before any further change;
-# "fresh2" was written blind before the verb-form work of tagger 1.2 (scored once before it), "fresh3" and "fresh4"
-# after rounds of it (each scored once; fresh3 misses then informed one more round, fresh4 was not tuned on).
-GOLD_SETS = {"dev": GOLD_PATH, "heldout": GOLD_DIR / "heldout.jsonl", "fresh": GOLD_DIR / "fresh.jsonl",
-             "fresh2": GOLD_DIR / "fresh2.jsonl", "fresh3": GOLD_DIR / "fresh3.jsonl", "fresh4": GOLD_DIR / "fresh4.jsonl"}
-FACETS = ("governorates", "groups", "threats", "actors")
 # The bar of issue 4: (precision, recall) per facet on the development set and on the held-out real passages.
 BAR = {"governorates": (0.95, 0.95), "groups": (0.9, 0.9), "threats": (0.9, 0.9), "actors": (0.75, 0.75)}
-
-
-class GoldError(ValueError):
-    """A gold line that cannot be read: the message names the line."""
-
-
-def load_gold(path: Path = GOLD_PATH) -> list[dict]:
-    records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise GoldError(f"{path.name}:{number}: {error}") from None
-        missing = [k for k in ("id", "text", *FACETS) if k not in record]
-        if missing:
-            raise GoldError(f"{path.name}:{number}: missing {', '.join(missing)}")
-        records.append(record)
-    return records
 
 
 def predicted_facets(tagged: TaggedText) -> dict[str, set[str]]:
