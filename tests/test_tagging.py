@@ -249,6 +249,31 @@ def test_a_denied_allegation_is_negated(tagger):
     assert any(e.value == "torture_ill_treatment" and e.negated for e in tagged.evidence)
 
 
+def test_people_taken_by_unnamed_gunmen_are_abducted_not_arrested(tagger):
+    found, _ = tags(tagger, "Armed men in a pickup truck took him from his shop in Masyaf.", published="2025-04-03")
+    assert "kidnapping_abduction" in found["threat"] and "arbitrary_detention" not in found["threat"]
+    found, _ = tags(tagger, "Security men took him from his home in Masyaf.", published="2023-04-03")
+    assert "arbitrary_detention" in found["threat"] and "kidnapping_abduction" not in found["threat"]
+    found, _ = tags(tagger, "Gunmen affiliated with the Fourth Division took him from his home in Masyaf.")
+    assert "arbitrary_detention" in found["threat"]
+
+
+def test_displacement_names_the_displaced_unless_it_is_negated(tagger):
+    found, tagged = tags(tagger, "Fighting in Dhiban forced hundreds of families to flee across the Euphrates.")
+    assert "returnees_idps" in found["group"]
+    implied = [e for e in tagged.tags("group") if e.value == "returnees_idps"]
+    assert implied and all("flee" in e.surface and "Dhiban" in e.sentence for e in implied)  # the act's own words
+    found, _ = tags(tagger, "No families were forced to flee Dhiban in 2023.")
+    assert "returnees_idps" not in found["group"]
+
+
+def test_implied_groups_must_be_taxonomy_ids():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("coi_normalizer")
+    with pytest.raises((ConfigValidationError, ValueError), match="unknown"):
+        nlp.add_pipe("coi_implied", config={"groups": {"forced_displacement": "refugees"}})
+
+
 def test_spelled_out_ages_are_children(tagger):
     found, _ = tags(tagger, "A five-year-old was among those detained at the checkpoint.")
     assert "children" in found["group"]

@@ -12,9 +12,10 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
+from ..taxonomy import load_taxonomy
 from .mentions import MentionMatcher, cached_lexicon, lexicon_language
 from .normalize import norm
-from .rules import apply_context, apply_dating, apply_negation, assign_sentences
+from .rules import apply_context, apply_dating, apply_implications, apply_negation, assign_sentences
 
 # Hyphens and apostrophes inside words are split off in every language, so "Aleppo-based", "ar-Raqqa" and
 # "Aleppo's" meet the lexicon as separate tokens whatever the language's own tokenizer does with them.
@@ -68,10 +69,10 @@ def create_mentions(nlp: Language, name: str, lexicon_dir: Optional[str], gazett
 
 class ContextRules:
     def __init__(self, nlp: Language, lexicon_dir: Optional[str], metonymy: bool, person_names: bool,
-                 affiliation: bool, deaths_by_attack: bool):
+                 affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool):
         self.words = cached_lexicon(lexicon_language(nlp), lexicon_dir).words
         self.options = dict(metonymy=metonymy, person_names=person_names, affiliation=affiliation,
-                            deaths_by_attack=deaths_by_attack)
+                            deaths_by_attack=deaths_by_attack, abduction_by_armed_men=abduction_by_armed_men)
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.coi_mentions:
@@ -81,13 +82,15 @@ class ContextRules:
 
 
 @Language.factory("coi_context", default_config={"lexicon_dir": None, "metonymy": True, "person_names": True,
-                                                 "affiliation": True, "deaths_by_attack": True})
+                                                 "affiliation": True, "deaths_by_attack": True,
+                                                 "abduction_by_armed_men": True})
 def create_context(nlp: Language, name: str, lexicon_dir: Optional[str], metonymy: bool, person_names: bool,
-                   affiliation: bool, deaths_by_attack: bool) -> ContextRules:
+                   affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool) -> ContextRules:
     """Sentences for the evidence, then the disambiguation rules: "Aleppo-based", "the Damascus government",
     place names that are people's names, "gunmen affiliated with ...", deaths counted under an attack, and
-    hospitals, schools or markets named where nothing happens to them."""
-    return ContextRules(nlp, lexicon_dir, metonymy, person_names, affiliation, deaths_by_attack)
+    hospitals, schools or markets named where nothing happens to them, and people taken by unnamed gunmen."""
+    return ContextRules(nlp, lexicon_dir, metonymy, person_names, affiliation, deaths_by_attack,
+                        abduction_by_armed_men)
 
 
 class NegationRule:
@@ -109,6 +112,26 @@ def create_negation(nlp: Language, name: str, lexicon_dir: Optional[str], max_ga
     if max_gap < 1:
         raise ValueError(f"coi_negation: max_gap must be at least 1, not {max_gap}")
     return NegationRule(nlp, lexicon_dir, max_gap)
+
+
+class ImpliedGroups:
+    def __init__(self, implied: dict[str, str]):
+        self.implied = implied
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.coi_mentions and self.implied:
+            apply_implications(doc, self.implied)
+        return doc
+
+
+@Language.factory("coi_implied", default_config={"groups": {}})
+def create_implied(nlp: Language, name: str, groups: dict[str, str]) -> ImpliedGroups:
+    """Groups an act implies (threat id -> group id), tagged on the act's words when the act is not negated."""
+    entries = load_taxonomy().entries
+    unknown = [f"{k} -> {v}" for k, v in groups.items() if k not in entries["threat"] or v not in entries["group"]]
+    if unknown:
+        raise ValueError(f"coi_implied: unknown threat or group id in {', '.join(unknown)}")
+    return ImpliedGroups(dict(groups))
 
 
 class DatingRule:

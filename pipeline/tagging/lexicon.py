@@ -96,7 +96,11 @@ def arabic_endings(term: str) -> list[str]:
     (ta marbuta is written ت before it, and the silent alif of a plural verb is dropped: قتلوا -> قتلوه)."""
     head, _, last = term.rpartition(" ")
     stem = last[:-1] + "ت" if last.endswith("ة") else last[:-1] if last.endswith("وا") else last
-    endings = [last] + ([last + "ا"] if last[-1] not in "اةىيء" else []) + [stem + s for s in ("ه", "ها", "هم")]
+    # Normalised, ة is ه: "his" (ـه) on a participle or a nisba adjective would read its feminine (مسلحه = مسلحة,
+    # حقوقيه = حقوقية), which is a common word of its own, while "his armed" is not; those take ـها and ـهم only.
+    feminine_clash = not last.endswith("ة") and (last.endswith("ي") or last.startswith("م"))
+    suffixes = ("ها", "هم") if feminine_clash else ("ه", "ها", "هم")
+    endings = [last] + ([last + "ا"] if last[-1] not in "اةىيء" else []) + [stem + s for s in suffixes]
     return [f"{head} {ending}".strip() for ending in endings]
 
 

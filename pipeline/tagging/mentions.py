@@ -18,7 +18,7 @@ from .normalize import is_arabic, norm
 
 KINDS = ("region", "group", "threat", "actor")
 # A discontinuous phrase ("head ... tail") ends within this many tokens of its head, before any of these words.
-SPLIT_WINDOW = 10
+SPLIT_WINDOW = 14
 CLAUSE_BREAKS = {".", ";", ":", "!", "?", ",", "،", "؛", "(", ")", "dat", "omdat", "nadat", "waar", "dass", "weil",
                  "nachdem", "wo", "als", "wenn", "qui", "que", "ou", "lorsque", "quand", "that", "who", "which", "because",
                  "after", "before", "while", "when", "whose", "where",

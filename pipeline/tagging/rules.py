@@ -7,10 +7,11 @@ from datetime import date
 from spacy.tokens import Doc
 
 from .dates import parse_iso, sides
-from .mentions import Mention, doc_text
+from .mentions import CLAUSE_BREAKS, Mention, doc_text
 from .sentences import sentence_span, sentence_starts
 
 PUNCT_HYPHENS = {"-", "‐", "‑", "–"}
+CLAUSE_JOINS = {"and", "but", "en", "maar", "und", "aber", "et", "mais", "و", "لكن"}
 COORDINATORS = {"or", "and", "nor", ",", "،", "و", "أو", "او", "of", "en", "noch", "ou", "et", "ni", "oder", "und", "noch"}
 
 
@@ -33,7 +34,7 @@ def _norm(doc: Doc, index: int) -> str:
 
 
 def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_names: bool,
-                  affiliation: bool, deaths_by_attack: bool) -> None:
+                  affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool = True) -> None:
     """Set aside mentions whose context says they are something else."""
     mentions = doc._.coi_mentions or []
     metonymy_after = words.get("words:metonymy_after", set())
@@ -78,6 +79,21 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "recruitment, but no child named"  # "recruited", "enlisted": of children only
         elif mention.flag == "money" and mention.sentence in abduction_sentences:
             mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars"
+    if abduction_by_armed_men:
+        _abductions_by_armed_men(mentions)
+
+
+def _abductions_by_armed_men(mentions: list[Mention]) -> None:
+    """Men taken by unnamed gunmen, with no authority or armed group named in the sentence, are abducted, not
+    arrested ("armed men took him from his shop"): an arrest is made by someone who claims the power to."""
+    actors: dict[tuple[int, int] | None, set[str]] = {}
+    for mention in mentions:
+        if mention.kind == "actor" and mention.dropped is None:
+            actors.setdefault(mention.sentence, set()).add(mention.value)
+    for mention in mentions:
+        if mention.kind == "threat" and mention.value == "arbitrary_detention" and mention.dropped is None \
+                and actors.get(mention.sentence) == {"unidentified_armed_men"}:
+            mention.value = "kidnapping_abduction"
 
 
 # Threats that, in the same sentence, make a named hospital, school or market the object of an attack.
@@ -154,17 +170,20 @@ def _is_person(doc: Doc, mention: Mention, before: set[str], after: set[str], gi
 
 
 def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = frozenset()) -> None:
-    """Mark a threat negated when a negation cue precedes it with only bridge words (or other tags) between."""
+    """Mark a threat negated when a negation cue precedes it with only bridge words (or other tags) between, or when
+    a negation that follows an act comes right after it ("forced evictions ... were not reported")."""
     cues = [c for c in (doc._.coi_cues or []) if c[2] == "negation"]
-    if not cues:
+    after_cues = [c for c in (doc._.coi_cues or []) if c[2] == "negation_after"]
+    if not cues and not after_cues:
         return
     mentions = [m for m in doc._.coi_mentions if m.dropped is None]
     covered: set[int] = set()
     for m in mentions:
-        # Other tags bridge ("denied that government forces tortured"); an act bridges only when a
-        # coordination follows it ("no reports of arrests or torture").
-        if m.kind != "threat" or _norm(doc, m.end) in COORDINATORS:
-            covered.update(range(m.start, m.end))
+        # Other tags and the places an attack may hit bridge ("denied that government forces tortured", "rejected
+        # claims that the bakery had been shelled"); an act bridges only when a coordination follows it ("no
+        # reports of arrests or torture").
+        if m.kind != "threat" or m.flag == "object" or _norm(doc, m.end) in COORDINATORS:
+            covered.update(range(m.start, m.end + (m.flag == "object" and _norm(doc, m.end) in COORDINATORS)))
     for mention in mentions:
         if mention.kind != "threat" or mention.value in never:
             continue  # "no passport", "no access to food" name the harm itself
@@ -176,6 +195,26 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
             if all(i in covered or doc[i].norm_ in bridge for i in range(cue_end, mention.start)):
                 mention.negated = True
                 break
+        for cue_start, _, _ in after_cues:
+            # The act is the subject the negation follows: no clause break between ("Arrests of returnees at the
+            # crossing were not documented", but not "He was arrested, which was not reported").
+            if mention.end <= cue_start <= mention.end + 2 * max_gap and doc[cue_start].idx < mention.sentence[1] \
+                    and not any(doc[i].norm_ in CLAUSE_BREAKS or doc[i].norm_ in CLAUSE_JOINS
+                                for i in range(mention.end, cue_start)):
+                mention.negated = True
+                break
+
+
+def apply_implications(doc: Doc, implied_groups: dict[str, str]) -> None:
+    """A group the act itself names: people forced from their homes are displaced ("forcing hundreds of families
+    to flee"), people ill-treated on return are returnees. The group's evidence is the act's own words."""
+    mentions = doc._.coi_mentions or []
+    added = [Mention("group", implied_groups[m.value], m.start, m.end, m.start_char, m.end_char, m.surface, "implied",
+                     sentence=m.sentence)
+             for m in mentions if m.kind == "threat" and m.value in implied_groups and not m.negated and m.dropped is None]
+    if added:
+        mentions.extend(added)
+        mentions.sort(key=lambda m: (m.start, m.end))
 
 
 def sentence_sides(doc: Doc, turning_point: date) -> dict[tuple[int, int], str]:
