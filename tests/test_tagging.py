@@ -274,6 +274,24 @@ def test_implied_groups_must_be_taxonomy_ids():
         nlp.add_pipe("coi_implied", config={"groups": {"forced_displacement": "refugees"}})
 
 
+@pytest.mark.parametrize("text, language, negated, kept", [
+    ("A lawyer in Aleppo said she was not aware of any case in which returnees had been arrested at the crossing.",
+     "en", "arbitrary_detention", None),
+    ("The ministry denied that detainees in Hama had been tortured, but a former detainee said he was beaten.",
+     "en", "torture_ill_treatment", "arbitrary_detention"),
+    ("Forced evictions of Alawite families from homes in Homs were not reported in 2022.", "en",
+     "forced_displacement", None),
+    ("De autoriteiten in Qamishli ontkenden dat minderjarigen door de SDF werden gerekruteerd.", "nl",
+     "child_recruitment", None)])
+def test_the_scope_of_a_denial(tagger, text, language, negated, kept):
+    found, tagged = tags(tagger, text, language)
+    assert any(e.value == negated and e.negated for e in tagged.evidence)
+    if kept:  # what the denial does not deny stays tagged
+        assert kept in found["threat"]
+    if negated == "torture_ill_treatment":  # after "but" the beating is reported, not denied
+        assert any(e.surface == "beaten" and not e.negated for e in tagged.evidence)
+
+
 def test_spelled_out_ages_are_children(tagger):
     found, _ = tags(tagger, "A five-year-old was among those detained at the checkpoint.")
     assert "children" in found["group"]

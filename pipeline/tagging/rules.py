@@ -11,6 +11,9 @@ from .mentions import CLAUSE_BREAKS, Mention, doc_text
 from .sentences import sentence_span, sentence_starts
 
 PUNCT_HYPHENS = {"-", "‐", "‑", "–"}
+# Where the scope of a denial ends: a contrast or a new clause ("denied that X, but Y happened").
+SCOPE_ENDS = {";", ":", "but", "though", "although", "however", "whereas", "while", "yet", "maar", "hoewel", "terwijl",
+              "aber", "jedoch", "während", "obwohl", "mais", "cependant", "tandis", "bien", "لكن", "غير", "بينما", "إلا"}
 CLAUSE_JOINS = {"and", "but", "en", "maar", "und", "aber", "et", "mais", "و", "لكن"}
 COORDINATORS = {"or", "and", "nor", ",", "،", "و", "أو", "او", "of", "en", "noch", "ou", "et", "ni", "oder", "und", "noch"}
 
@@ -174,7 +177,8 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
     a negation that follows an act comes right after it ("forced evictions ... were not reported")."""
     cues = [c for c in (doc._.coi_cues or []) if c[2] == "negation"]
     after_cues = [c for c in (doc._.coi_cues or []) if c[2] == "negation_after"]
-    if not cues and not after_cues:
+    scope_cues = [c for c in (doc._.coi_cues or []) if c[2] == "negation_scope"]
+    if not cues and not after_cues and not scope_cues:
         return
     mentions = [m for m in doc._.coi_mentions if m.dropped is None]
     covered: set[int] = set()
@@ -193,6 +197,17 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
             if doc[cue_start].idx < mention.sentence[0]:
                 continue
             if all(i in covered or doc[i].norm_ in bridge for i in range(cue_end, mention.start)):
+                mention.negated = True
+                break
+        if mention.negated:
+            continue
+        # "denied that detainees were tortured" denies the torture, not that there are detainees.
+        held = all(doc[i].norm_ in bridge for i in range(mention.start, mention.end))
+        for cue_start, cue_end, _ in scope_cues if not held else ():
+            # "denied that ...", "not aware of any case in which ...": every act up to the end of the sentence or a
+            # contrast ("..., though she cautioned that ...") is what is denied.
+            if cue_end <= mention.start and doc[cue_start].idx >= mention.sentence[0] \
+                    and not any(doc[i].norm_ in SCOPE_ENDS for i in range(cue_end, mention.start)):
                 mention.negated = True
                 break
         for cue_start, _, _ in after_cues:
