@@ -292,6 +292,22 @@ def test_the_scope_of_a_denial(tagger, text, language, negated, kept):
         assert any(e.surface == "beaten" and not e.negated for e in tagged.evidence)
 
 
+def test_a_document_named_without_harm_is_not_discrimination(tagger):
+    found, _ = tags(tagger, "His family in Douma learned of his death when military police handed them his identity card.")
+    assert "discrimination_documentation" not in found["threat"]
+    found, _ = tags(tagger, "The civil registry in Hasakah refused to issue identity cards to stateless Kurds.")
+    assert "discrimination_documentation" in found["threat"]
+
+
+def test_the_capital_as_a_reference_point_or_the_government(tagger):
+    found, _ = tags(tagger, "Israeli missiles struck positions near Kisweh, south of Damascus, killing three soldiers.")
+    assert "SY01" not in {p[:4] for p in found["region"]} and "SY03" in {p[:4] for p in found["region"]}
+    found, _ = tags(tagger, "Aid reached Rukban only twice, and Damascus and Moscow have blocked food supplies.")
+    assert "SY01" not in {p[:4] for p in found["region"]}
+    found, _ = tags(tagger, "Fighting resumed north of Aleppo city.")
+    assert "SY02" in {p[:4] for p in found["region"]}
+
+
 def test_spelled_out_ages_are_children(tagger):
     found, _ = tags(tagger, "A five-year-old was among those detained at the checkpoint.")
     assert "children" in found["group"]

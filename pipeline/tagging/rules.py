@@ -7,6 +7,7 @@ from datetime import date
 from spacy.tokens import Doc
 
 from .dates import parse_iso, sides
+from .lexicon import norm_phrase
 from .mentions import CLAUSE_BREAKS, Mention, doc_text
 from .sentences import sentence_span, sentence_starts
 
@@ -57,10 +58,22 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
         if any(m.flag == "recruit" for m in mentions) else set()
     abduction_sentences = {m.sentence for m in mentions if m.kind == "threat" and m.value == "kidnapping_abduction"} \
         if any(m.flag == "money" for m in mentions) else set()
+    document_nouns = words.get("words:document_nouns", set())
+    documents = [m for m in mentions if m.kind == "threat" and m.value == "discrimination_documentation"]
+    # A document named ("his identity card", "the civil registry") is not a harm unless the sentence says one.
+    harmed_documents = {m.sentence for m in documents if _surface_norm(m) not in document_nouns}
+    for mention in documents:
+        if mention.sentence not in harmed_documents and _surface_norm(mention) in document_nouns:
+            mention.dropped = "a document named, no harm"
+    direction_before = words.get("words:direction_before", set())
     for mention in mentions:
         if mention.kind == "region":
             if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs):
                 mention.dropped = "metonymy"
+            elif mention.value and mention.value.startswith("SY01") and _norm(doc, mention.start - 1) == "of" \
+                    and _norm(doc, mention.start - 2) in direction_before:
+                # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
+                mention.dropped = "a reference point"
             elif person_names and _is_person(doc, mention, before_words, after_words, given_names, locative_before):
                 mention.dropped = "person name"
         elif mention.flag == "country":
@@ -84,6 +97,10 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars"
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
+
+
+def _surface_norm(mention: Mention) -> str:
+    return norm_phrase(mention.surface)
 
 
 def _abductions_by_armed_men(mentions: list[Mention]) -> None:
@@ -132,6 +149,8 @@ def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:
 
 # Words before the capital that leave it the subject of a clause ("with Damascus insisting", "Damascus and Ankara
 # agreed"), as opposed to a place ("a lawyer in Damascus said").
+_AUXILIARIES = {"has", "have", "had", "is", "was", "will", "would", "also", "reportedly", "heeft", "hebben", "hat", "haben",
+                "a", "ont"}
 _CLAUSE_OPENERS = {"", ".", ",", ";", ":", "and", "with", "while", "but", "that", "as", "after", "when", "both"}
 
 
@@ -144,11 +163,13 @@ def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set
         if following in capital_after:
             return True  # "the Damascus government"
         if capital_verbs and _norm(doc, mention.start - 1) in _CLAUSE_OPENERS:
-            if following in capital_verbs:
+            verb = mention.end + (following in _AUXILIARIES)  # "Damascus has said"
+            if _norm(doc, verb) in capital_verbs:
                 return True  # "Damascus insisted that ..."
-            if following == "and" and mention.end + 2 < len(doc) and doc[mention.end + 1].text[:1].isupper() \
-                    and _norm(doc, mention.end + 2) in capital_verbs:
-                return True  # "Damascus and Ankara agreed"
+            if following == "and" and mention.end + 2 < len(doc) and doc[mention.end + 1].text[:1].isupper():
+                verb = mention.end + 2 + (_norm(doc, mention.end + 2) in _AUXILIARIES)
+                if _norm(doc, verb) in capital_verbs:
+                    return True  # "Damascus and Ankara agreed", "Damascus and Moscow have blocked"
         previous = _norm(doc, mention.start - 1)
         if previous in capital_before or (previous in {"de", "in", "van", "von", "of", "à", "a"}
                                          and _norm(doc, mention.start - 2) in capital_before):
