@@ -21,12 +21,31 @@ MONTHS = {
 }
 _MONTH_OF = {name: number for number, names in MONTHS.items() for name in names.split("|")}
 _MONTH = "|".join(sorted(_MONTH_OF, key=len, reverse=True))
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+({_MONTH})\s*,?\s+((?:19|20)\d\d)\b", re.I)
-_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+((?:19|20)\d\d)\b", re.I)
+
+
+def _by_first_letter(names: str) -> str:
+    """The alternation names ("a|b|...") grouped by first letter, each group in the same order: it matches what
+    names matches, but the regex engine tries a handful of names at a word instead of every one of them."""
+    groups: dict[str, list[str]] = {}
+    for name in names.split("|"):
+        groups.setdefault(name[0], []).append(name[1:])
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+# The patterns are written for speed: a pattern that starts with a digit class or with "19|20" lets the regex
+# engine skip straight to the candidates, so the check on the character before ("\b", "not after a digit") comes
+# after the first characters as a look-behind over them; a pattern that starts with a month looks ahead for a
+# month's first letter before trying the names.
+_MONTH_FIRST = "(?=[" + "".join(sorted({name[0] for name in _MONTH_OF})) + "])"
+_MONTH_GROUPED = _by_first_letter(_MONTH)
+# "\b(\d{1,2})(?:st|...)?\s+(month)\s*,?\s+((?:19|20)\d\d)\b"
+_DAY_MONTH_YEAR = re.compile(
+    rf"(\d(?<!\w\d)\d?)(?:st|nd|rd|th|er|\.)?\s+({_MONTH_GROUPED})\s*,?\s+((?:19|20)\d\d)\b", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH_FIRST}({_MONTH_GROUPED})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b{_MONTH_FIRST}({_MONTH_GROUPED})\s+((?:19|20)\d\d)\b", re.I)
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
-_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
-_YEAR = re.compile(r"(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])")
+_ISO = re.compile(r"((?:19|20)(?<!\w..)\d\d)-(\d\d)-(\d\d)\b")  # "\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
+_YEAR = re.compile(r"((?:19|20)(?<![\d/.-]..)\d\d)(?![\d/-])")  # "(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])"
 
 
 def parse_iso(value: str | date | None) -> date | None:
@@ -59,7 +78,7 @@ def sides(text: str, turning_point: date) -> set[str]:
         place(*match.span(), _safe_date(int(match.group(3)), _MONTH_OF[match.group(2)], int(match.group(1))))
     for match in _MONTH_DAY_YEAR.finditer(lowered):
         place(*match.span(), _safe_date(int(match.group(3)), _MONTH_OF[match.group(1)], int(match.group(2))))
-    for match in _ISO.finditer(lowered):
+    for match in _ISO.finditer(lowered) if "-" in lowered else ():
         place(*match.span(), _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     for match in _MONTH_YEAR.finditer(lowered):
         if _covered(match.span(), taken):

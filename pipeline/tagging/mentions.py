@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import numpy
@@ -106,7 +107,13 @@ class MentionMatcher:
             target = exact if term.case_sensitive else folded
             target.setdefault(label, set()).update(surface_forms(term.text, plurals=True) if not term.case_sensitive
                                                    else [term.text])
-        self.split_heads = numpy.array([nlp.vocab.strings.add(head) for head in self.split], dtype=numpy.uint64)
+        # The same, on NORM hashes, so the words around a head are read from one array (see _split_matches).
+        strings = nlp.vocab.strings
+        self.split_ids = {strings.add(head): {strings.add(tail): labels for tail, labels in tails.items()}
+                          for head, tails in self.split.items()}
+        self.split_heads = numpy.array(sorted(self.split_ids), dtype=numpy.uint64)
+        self.break_ids = {strings.add(word) for word in CLAUSE_BREAKS}
+        self.end_ids = self.break_ids | {strings.add(word) for word in CLAUSE_ENDS}  # what may follow a clause
         if gazetteer:
             self._add_places(load_gazetteer(), with_arabic, exact, folded)
         for matcher, table in ((self.norm_matcher, folded), (self.orth_matcher, exact)):
@@ -119,20 +126,28 @@ class MentionMatcher:
         """Discontinuous phrases: a head word, then its tail word within the window and the same clause; the
         mention is the tail word ("werden ... opgepakt", "nahm ... fest")."""
         out = []
-        split, length = self.split, len(doc)
-        # Heads are rare: find them on the array of NORM hashes, without a Token object per word.
+        # Heads are rare: find them with a binary search of the sorted head hashes over the doc's NORM hashes,
+        # and read the words after them from the same array, without a Token object per word.
         norms = doc.to_array(NORM)
-        for index in numpy.flatnonzero(numpy.isin(norms, self.split_heads)).tolist():
-            tails = split[doc[index].norm_]
+        heads = self.split_heads
+        at = numpy.searchsorted(heads, norms)
+        at[at == len(heads)] = 0  # past the last head: compared with the first, which it is not either
+        found = numpy.flatnonzero(heads[at] == norms).tolist()
+        if not found:
+            return out
+        norms = norms.tolist()
+        length, breaks, ends = len(norms), self.break_ids, self.end_ids
+        for index in found:
+            tails = self.split_ids[norms[index]]
             for j in range(index + 1, min(length, index + 1 + SPLIT_WINDOW)):
-                word = doc[j].norm_
+                word = norms[j]
                 if word in tails:
-                    ends = j + 1 == length or doc[j + 1].norm_ in CLAUSE_BREAKS or doc[j + 1].norm_ in CLAUSE_ENDS
-                    labels = [label for label, final in tails[word] if ends or not final]
+                    final = j + 1 == length or norms[j + 1] in ends
+                    labels = [label for label, clause_final in tails[word] if final or not clause_final]
                     if labels:
                         out.extend((j, j + 1, label) for label in labels)
                         break
-                if word in CLAUSE_BREAKS:
+                if word in breaks:
                     break
         return out
 
@@ -175,43 +190,73 @@ class MentionMatcher:
 
 
 RIVALS = {"group": "actor", "actor": "group"}
+_SPAN = itemgetter(0, 1)  # a phrase's (start, end)
 
 
 def resolve_overlaps(found: list[tuple[int, int, Label]]) -> tuple[list[tuple[int, int, Label]], list[tuple[int, int, str]]]:
     """Keep the longest phrase of each kind (threats keep nested phrases with another meaning, unless a shield
     covers them); a group phrase drops an actor inside it and an actor phrase a group inside it ("Druze fighters");
-    negation cues inside a tag go."""
-    found.sort(key=lambda m: (m[0] - m[1], m[0]))
+    negation cues inside a tag go.
+
+    Every rule compares phrases that share a word, so the phrases are swept in text order and cut into runs that
+    overlap: a phrase alone in its run (most of them) is kept as it is, and only the runs are weighed."""
+    found.sort(key=_SPAN)  # stable: phrases on the same words keep the matchers' order
     kept: list[tuple[int, int, Label]] = []
-    # Per kind, the kept spans that cover each token: phrases are a few tokens long, so every check below looks
-    # at a handful of spans instead of every span kept so far.
-    covering: dict[str, dict[int, list[tuple[int, int, str | None]]]] = {}
-    taken: set[int] = set()
-    for start, end, label in found:
-        kind = label.kind
-        if kind == "cue":
-            continue
-        same = covering.setdefault(kind, {})
-        value = label.value
-        if kind == "threat":
-            # A shield ("taken to hospital") hides every threat inside it, like the shields of the other kinds.
-            if any(end <= e and v in (value, "none") for s, e, v in same.get(start, ())):
-                continue
-        elif any((s, e) != (start, end) or v == value
-                 for token in range(start, end) for s, e, v in same.get(token, ())):
-            continue
-        rival = RIVALS.get(kind)
-        if rival and any(end <= e and (s, e) != (start, end)
-                         for s, e, _ in covering.get(rival, {}).get(start, ())):
-            continue
-        span = (start, end, value)
-        for token in range(start, end):
-            same.setdefault(token, []).append(span)
-        taken.update(range(start, end))
-        kept.append((start, end, label))
-    # A negation cue inside a tag is part of it ("denied access to aid", "never seen again").
-    cues = [(start, end, label.value) for start, end, label in found if label.kind == "cue"
-            and (label.value != "negation" or taken.isdisjoint(range(start, end)))]
-    kept.sort(key=lambda m: (m[0], m[1]))
+    cues: list[tuple[int, int, str]] = []
+    index, count = 0, len(found)
+    while index < count:
+        match = found[index]
+        start, end, label = match
+        after = index + 1
+        while after < count and found[after][0] < end:
+            end = max(end, found[after][1])
+            after += 1
+        if after == index + 1:
+            if label.kind == "cue":
+                cues.append((start, end, label.value))
+            else:
+                kept.append(match)
+        else:
+            _resolve_run(found[index:after], kept, cues)
+        index = after
     cues.sort()
     return kept, cues
+
+
+def _resolve_run(run: list[tuple[int, int, Label]], kept_out: list, cues_out: list) -> None:
+    """The rules of resolve_overlaps on one run of overlapping phrases, longest first (a run is a handful of
+    phrases: each is checked against those kept so far); kept phrases are added in text order."""
+    run.sort(key=_longest_first)  # stable, like the sort by span before it
+    kept: list[tuple[int, int, str, str | None, tuple[int, int, Label]]] = []
+    for match in run:
+        start, end, label = match
+        if label.kind != "cue" and not (kept and _set_aside(start, end, label.kind, label.value, kept)):
+            kept.append((start, end, label.kind, label.value, match))
+    for start, end, label in run:
+        # A negation cue inside a tag is part of it ("denied access to aid", "never seen again").
+        if label.kind == "cue" and (label.value != "negation" or not any(s < end and start < e
+                                                                         for s, e, _, _, _ in kept)):
+            cues_out.append((start, end, label.value))
+    kept.sort(key=_SPAN)
+    kept_out.extend(match for _, _, _, _, match in kept)
+
+
+def _set_aside(start: int, end: int, kind: str, value: str | None, kept: list) -> bool:
+    """Whether a phrase goes for a longer one kept before it: a phrase of the same kind on its words (or on the
+    same words with the same meaning), or a rival phrase around it. A threat goes only inside a threat with
+    the same meaning or a shield ("taken to hospital"), as a threat may hold another."""
+    rival = RIVALS.get(kind)
+    for s, e, k, v, _ in kept:
+        if k == kind:
+            if kind == "threat":
+                if s <= start and end <= e and (v == value or v == "none"):
+                    return True
+            elif s < end and start < e and (s != start or e != end or v == value):
+                return True
+        elif k == rival and s <= start and end <= e and (s != start or e != end):
+            return True
+    return False
+
+
+def _longest_first(match: tuple[int, int, Label]) -> tuple[int, int]:
+    return match[0] - match[1], match[0]

@@ -139,30 +139,47 @@ class Tagger:
                 doc = component(doc)
             if doc._.coi_epoch:
                 document_epochs.append(doc._.coi_epoch)
-            finder, sentences = _PassageFinder(chunk), {}
-            for mention in doc._.coi_mentions or ():
-                result.evidence.append(self._evidence(text, offset, finder, mention, sentences))
+            result.evidence.extend(_evidence(text, offset, chunk, doc._.coi_mentions or ()))
         if result.epoch is None and document_epochs:
             result.epoch = max(set(document_epochs), key=document_epochs.count)
         return result
 
-    @staticmethod
-    def _evidence(text: str, offset: int, finder: "_PassageFinder", mention: Mention,
-                  sentences: dict[tuple[int, int], tuple[str, int, int]]) -> Evidence:
-        """One mention as evidence; `sentences` keeps each sentence's text, since most hold several mentions."""
+
+def _evidence(text: str, offset: int, chunk: list[Passage], mentions: list[Mention]) -> list[Evidence]:
+    """The mentions of one chunk as evidence. Mentions come in text order, most passages hold many and most
+    sentences several, so the previous mention's passage and sentence are tried first."""
+    finder = _PassageFinder(chunk)
+    sentences: dict[tuple[int, int], tuple[str, int, int]] = {}
+    out = []
+    passage, span, found = chunk[-1], _NO_SPAN, None
+    for mention in mentions:
         start, end = offset + mention.start_char, offset + mention.end_char
-        passage = finder.holding(start)
-        sentence_start, sentence_end = (offset + mention.sentence[0], offset + mention.sentence[1]) \
-            if mention.sentence else (passage.start, passage.end)
-        sentence_start, sentence_end = max(sentence_start, passage.start), min(sentence_end, passage.end)
-        span = (sentence_start, sentence_end)
-        found = sentences.get(span)
-        if found is None:
-            found = sentences[span] = sentence_text(text, span)
+        if not (finder.ordered and passage.start <= start < passage.end):
+            holding = finder.holding(start)
+            if holding is not passage:
+                passage, span = holding, _NO_SPAN
+        if mention.sentence != span:
+            span = mention.sentence
+            found = _sentence(text, offset, span, passage, sentences)
         sentence, sentence_start, sentence_end = found
-        return Evidence(mention.kind, mention.value, mention.surface, start, end, sentence, sentence_start,
-                        sentence_end, passage.page, passage.paragraph, passage.idx, mention.negated, mention.epoch,
-                        mention.dropped)
+        out.append(Evidence(mention.kind, mention.value, mention.surface, start, end, sentence, sentence_start,
+                            sentence_end, passage.page, passage.paragraph, passage.idx, mention.negated,
+                            mention.epoch, mention.dropped))
+    return out
+
+
+_NO_SPAN = (-1, -1)  # no sentence looked up yet (a mention without one has None)
+
+
+def _sentence(text: str, offset: int, span: tuple[int, int] | None, passage: Passage,
+              sentences: dict[tuple[int, int], tuple[str, int, int]]) -> tuple[str, int, int]:
+    """The text and offsets of a mention's sentence, cut to its passage; `sentences` keeps each one's text."""
+    sentence_start, sentence_end = (offset + span[0], offset + span[1]) if span else (passage.start, passage.end)
+    clipped = (max(sentence_start, passage.start), min(sentence_end, passage.end))
+    found = sentences.get(clipped)
+    if found is None:
+        found = sentences[clipped] = sentence_text(text, clipped)
+    return found
 
 
 class _PassageFinder:
