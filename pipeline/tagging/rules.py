@@ -15,6 +15,7 @@ PUNCT_HYPHENS = {"-", "‐", "‑", "–"}
 # Where the scope of a denial ends: a contrast or a new clause ("denied that X, but Y happened").
 SCOPE_ENDS = {";", ":", "but", "though", "although", "however", "whereas", "while", "yet", "maar", "hoewel", "terwijl",
               "aber", "jedoch", "während", "obwohl", "mais", "cependant", "tandis", "bien", "لكن", "غير", "بينما", "إلا"}
+DISJUNCTIONS = {"or", "nor", "ou", "ni", "oder", "noch", "of", "أو", "او"}
 CLAUSE_JOINS = {"and", "but", "en", "maar", "und", "aber", "et", "mais", "و", "لكن"}
 COORDINATORS = {"or", "and", "nor", ",", "،", "و", "أو", "او", "of", "en", "noch", "ou", "et", "ni", "oder", "und", "noch"}
 
@@ -217,8 +218,9 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
                 continue
             if doc[cue_start].idx < mention.sentence[0]:
                 continue
-            if all(i in covered or doc[i].norm_ in bridge for i in range(cue_end, mention.start)):
-                mention.negated = True
+            if all(i in covered or doc[i].norm_ in bridge or doc[i].norm_ in DISJUNCTIONS
+                   for i in range(cue_end, mention.start)):
+                mention.negated = True  # a negation spans a disjunction: "no reports of arrests or ill-treatment"
                 break
         if mention.negated:
             continue
