@@ -308,6 +308,11 @@ def test_the_capital_as_a_reference_point_or_the_government(tagger):
     assert "SY02" in {p[:4] for p in found["region"]}
 
 
+def test_the_ends_of_a_road_are_not_where_it_happened(tagger):
+    found, _ = tags(tagger, "Gunmen abducted two men on the Sweida–Damascus road near Shahba.")
+    assert {p[:4] for p in found["region"]} == {"SY13"}  # Shahba, not the road's two ends
+
+
 def test_spelled_out_ages_are_children(tagger):
     found, _ = tags(tagger, "A five-year-old was among those detained at the checkpoint.")
     assert "children" in found["group"]

@@ -67,10 +67,13 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
         if mention.sentence not in harmed_documents and _surface_norm(mention) in document_nouns:
             mention.dropped = "a document named, no harm"
     direction_before = words.get("words:direction_before", set())
+    road_after = words.get("words:road_after", set())
     for mention in mentions:
         if mention.kind == "region":
             if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs):
                 mention.dropped = "metonymy"
+            elif road_after and _is_road_end(doc, mention, road_after):
+                mention.dropped = "a road named"  # "on the Damascus–Daraa highway near Ghabagheb"
             elif mention.value and mention.value.startswith("SY01") and _norm(doc, mention.start - 1) == "of" \
                     and _norm(doc, mention.start - 2) in direction_before:
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
@@ -98,6 +101,15 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars"
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
+
+
+def _is_road_end(doc: Doc, mention: Mention, road_after: set[str]) -> bool:
+    """A place named as one end of a road ("the Damascus–Daraa highway", "the Sweida-Damascus road")."""
+    if _norm(doc, mention.end) in PUNCT_HYPHENS:
+        return any(_norm(doc, i) in road_after for i in range(mention.end + 2, mention.end + 5))
+    if _norm(doc, mention.start - 1) in PUNCT_HYPHENS:
+        return any(_norm(doc, i) in road_after for i in range(mention.end, mention.end + 2))
+    return False
 
 
 def _surface_norm(mention: Mention) -> str:
