@@ -312,8 +312,10 @@ def test_the_capital_as_a_reference_point_or_the_government(tagger):
 
 
 def test_the_ends_of_a_road_are_not_where_it_happened(tagger):
-    found, _ = tags(tagger, "Gunmen abducted two men on the Sweida–Damascus road near Shahba.")
-    assert {p[:4] for p in found["region"]} == {"SY13"}  # Shahba, not the road's two ends
+    found, _ = tags(tagger, "Gunmen abducted two men on the Damascus–Daraa highway near Ghabagheb.")
+    assert {p[:4] for p in found["region"]} == {"SY12"}  # Ghabagheb, not the road's two ends
+    found, _ = tags(tagger, "Gunmen abducted two men on the Damascus–Sweida highway.")
+    assert {p[:4] for p in found["region"]} == {"SY01", "SY13"}  # the road is all the sentence says
 
 
 def test_spelled_out_ages_are_children(tagger):

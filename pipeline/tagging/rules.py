@@ -68,11 +68,15 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "a document named, no harm"
     direction_before = words.get("words:direction_before", set())
     road_after = words.get("words:road_after", set())
+    # The ends of a named road only step aside for a place the sentence names besides them ("near Ghabagheb"); on
+    # their own they are the best answer to where it happened.
+    road_ends = {id(m) for m in mentions if m.kind == "region" and road_after and _is_road_end(doc, m, road_after)}
+    placed_elsewhere = {m.sentence for m in mentions if m.kind == "region" and id(m) not in road_ends}
     for mention in mentions:
         if mention.kind == "region":
             if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs):
                 mention.dropped = "metonymy"
-            elif road_after and _is_road_end(doc, mention, road_after):
+            elif mention.sentence in placed_elsewhere and _is_road_end(doc, mention, road_after):
                 mention.dropped = "a road named"  # "on the Damascus–Daraa highway near Ghabagheb"
             elif mention.value and mention.value.startswith("SY01") and _norm(doc, mention.start - 1) == "of" \
                     and _norm(doc, mention.start - 2) in direction_before:
@@ -225,39 +229,45 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
     for mention in mentions:
         if mention.kind != "threat" or mention.value in never:
             continue  # "no passport", "no access to food" name the harm itself
-        for cue_start, cue_end, _ in cues:
-            if cue_end > mention.start or mention.start - cue_end > max_gap:
-                continue
-            if doc[cue_start].idx < mention.sentence[0]:
-                continue
-            if all(i in covered or doc[i].norm_ in bridge or doc[i].norm_ in DISJUNCTIONS
-                   for i in range(cue_end, mention.start)):
-                mention.negated = True  # a negation spans a disjunction: "no reports of arrests or ill-treatment"
-                break
-        if mention.negated:
+        mention.negated = _negated_before(doc, mention, cues, covered, bridge, max_gap) \
+            or _negated_in_scope(doc, mention, scope_cues, bridge) or _negated_after(doc, mention, after_cues, max_gap)
+
+
+def _negated_before(doc: Doc, mention: Mention, cues: list, covered: set[int], bridge: set[str], max_gap: int) -> bool:
+    """A negation cue shortly before the act, with only bridge words, other tags or a disjunction between: "no
+    reports of arrests or ill-treatment" (a negation spans a disjunction)."""
+    for cue_start, cue_end, _ in cues:
+        if cue_end > mention.start or mention.start - cue_end > max_gap or doc[cue_start].idx < mention.sentence[0]:
             continue
-        # "denied that detainees were tortured" denies the torture, not that there are detainees.
-        held = all(doc[i].norm_ in bridge for i in range(mention.start, mention.end))
-        for cue_start, cue_end, _ in scope_cues if not held else ():
-            # "denied that ...", "not aware of any case in which ...": every act up to the end of the sentence or a
-            # contrast ("..., though she cautioned that ...") is what is denied.
-            if cue_end <= mention.start and doc[cue_start].idx >= mention.sentence[0] \
-                    and not any(doc[i].norm_ in SCOPE_ENDS for i in range(cue_end, mention.start)):
-                mention.negated = True
-                break
-        for cue_start, _, _ in after_cues:
-            # The act is the subject the negation follows: no clause break between ("Arrests of returnees at the
-            # crossing were not documented", but not "He was arrested, which was not reported").
-            if mention.end <= cue_start <= mention.end + 2 * max_gap and doc[cue_start].idx < mention.sentence[1] \
-                    and not any(doc[i].norm_ in CLAUSE_BREAKS or doc[i].norm_ in CLAUSE_JOINS
-                                for i in range(mention.end, cue_start)):
-                mention.negated = True
-                break
+        if all(i in covered or doc[i].norm_ in bridge or doc[i].norm_ in DISJUNCTIONS
+               for i in range(cue_end, mention.start)):
+            return True
+    return False
+
+
+def _negated_in_scope(doc: Doc, mention: Mention, scope_cues: list, bridge: set[str]) -> bool:
+    """"denied that ...", "not aware of any case in which ...": every act up to the end of the sentence or a contrast
+    ("..., though she cautioned that ...") is what is denied; "denied that detainees were tortured" denies the
+    torture, not that there are detainees (words of the bridge list are not denied)."""
+    if all(doc[i].norm_ in bridge for i in range(mention.start, mention.end)):
+        return False
+    return any(cue_end <= mention.start and doc[cue_start].idx >= mention.sentence[0]
+               and not any(doc[i].norm_ in SCOPE_ENDS for i in range(cue_end, mention.start))
+               for cue_start, cue_end, _ in scope_cues)
+
+
+def _negated_after(doc: Doc, mention: Mention, after_cues: list, max_gap: int) -> bool:
+    """A denial after the act whose subject it is, with no clause break between ("Arrests of returnees at the
+    crossing were not documented", but not "He was arrested, which was not reported")."""
+    return any(mention.end <= cue_start <= mention.end + 2 * max_gap and doc[cue_start].idx < mention.sentence[1]
+               and not any(doc[i].norm_ in CLAUSE_BREAKS or doc[i].norm_ in CLAUSE_JOINS
+                           for i in range(mention.end, cue_start))
+               for cue_start, _, _ in after_cues)
 
 
 def apply_implications(doc: Doc, implied_groups: dict[str, str]) -> None:
-    """A group the act itself names: people forced from their homes are displaced ("forcing hundreds of families
-    to flee"), people ill-treated on return are returnees. The group's evidence is the act's own words."""
+    """A group the act itself names: people ill-treated on return are returnees, recruited children are children
+    (config.cfg lists the pairs). The group's evidence is the act's own words; a negated act implies nothing."""
     mentions = doc._.coi_mentions or []
     added = [Mention("group", implied_groups[m.value], m.start, m.end, m.start_char, m.end_char, m.surface, "implied",
                      sentence=m.sentence)
