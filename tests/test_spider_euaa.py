@@ -94,6 +94,7 @@ class TestListingDecisions(ListingDecisionContract):
     first_listing = "listing-page-0.html"
     since_listing = "listing-page-1.html"
 
+
 def test_guidance_page_yields_itself_then_its_pdf_and_online_version():
     spider = EuropeanUnionAgencyForAsylumSpider()
     item, pdf_request, online_request = spider.parse_document(saved_response(GUIDANCE))

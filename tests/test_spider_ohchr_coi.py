@@ -102,6 +102,7 @@ class TestListingDecisions(ListingDecisionContract):
     first_listing = "listing-page-0.html"
     since_listing = "listing-page-1.html"
 
+
 def test_report_page_yields_itself_then_its_pdf():
     spider = CommissionOfInquirySyriaSpider()
     item, pdf_request = spider.parse_document(saved_response(COAST_PAPER))

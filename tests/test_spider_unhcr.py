@@ -98,6 +98,7 @@ class TestListingDecisions(ListingDecisionContract):
     first_listing = "listing-page-0.html"
     since_listing = "listing-page-1.html"
 
+
 def test_document_page_yields_itself_then_its_pdf_and_arabic_version():
     spider = UNHCRSpider()
     item, pdf_request, arabic_request = spider.parse_document(saved_response(RETURNS))
