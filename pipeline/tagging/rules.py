@@ -60,11 +60,12 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     abduction_sentences = {m.sentence for m in mentions if m.kind == "threat" and m.value == "kidnapping_abduction"} \
         if any(m.flag == "money" for m in mentions) else set()
     document_nouns = words.get("words:document_nouns", set())
-    documents = [m for m in mentions if m.kind == "threat" and m.value == "discrimination_documentation"]
     # A document named ("his identity card", "the civil registry") is not a harm unless the sentence says one.
-    harmed_documents = {m.sentence for m in documents if _surface_norm(m) not in document_nouns}
-    for mention in documents:
-        if mention.sentence not in harmed_documents and _surface_norm(mention) in document_nouns:
+    documents = [(m, norm_phrase(m.surface) in document_nouns) for m in mentions
+                 if m.kind == "threat" and m.value == "discrimination_documentation"]
+    harmed_documents = {m.sentence for m, named_only in documents if not named_only}
+    for mention, named_only in documents:
+        if named_only and mention.sentence not in harmed_documents:
             mention.dropped = "a document named, no harm"
     direction_before = words.get("words:direction_before", set())
     road_after = words.get("words:road_after", set())
@@ -114,10 +115,6 @@ def _is_road_end(doc: Doc, mention: Mention, road_after: set[str]) -> bool:
     if _norm(doc, mention.start - 1) in PUNCT_HYPHENS:
         return any(_norm(doc, i) in road_after for i in range(mention.end, mention.end + 2))
     return False
-
-
-def _surface_norm(mention: Mention) -> str:
-    return norm_phrase(mention.surface)
 
 
 def _abductions_by_armed_men(mentions: list[Mention]) -> None:
