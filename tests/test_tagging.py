@@ -112,6 +112,16 @@ def test_metonymy_does_not_place_the_event(tagger, text):
     assert found["region"] == {"SY06"}
 
 
+@pytest.mark.parametrize("text, language", [
+    ("A monitoring group based in Idlib reported arrests in Latakia.", "en"),
+    ("Selon un réseau de journalistes basé à Idleb, trois journalistes ont été interrogés à Lattaquié.", "fr"),
+    ("Eine Organisation mit Sitz in Idlib meldete Festnahmen in Latakia.", "de"),
+    ("قالت شبكة ومقرها في إدلب إن عناصر الأمن اعتقلوا شابين في اللاذقية.", "ar")])
+def test_an_organisations_seat_is_not_where_it_happens(tagger, text, language):
+    found, _ = tags(tagger, text, language)
+    assert found["region"] == {"SY06"}
+
+
 @pytest.mark.parametrize("text", ["Afrin Mohammed, a Kurdish woman from Qamishli, was arrested.",
                                   "Jasim, 34, said he was arrested in Qamishli.",
                                   "Sheikh Jasim al-Masri said the men were arrested in Qamishli."])
@@ -230,6 +240,8 @@ def test_a_sum_demanded_is_extortion_unless_it_is_a_ransom(tagger):
     assert "extortion_looting" in found["threat"]
     found, _ = tags(tagger, "Gunmen kidnapped a trader in Homs and demanded 50,000 dollars.")
     assert found["threat"] == {"kidnapping_abduction"}
+    found, _ = tags(tagger, "Gunmen kidnapped a trader in Homs. He was freed after his family paid 50,000 dollars.")
+    assert found["threat"] == {"kidnapping_abduction"}  # the ransom told in the next sentence
 
 
 def test_acts_told_without_their_noun(tagger):
@@ -256,6 +268,8 @@ def test_people_taken_by_unnamed_gunmen_are_abducted_not_arrested(tagger):
     assert "arbitrary_detention" in found["threat"] and "kidnapping_abduction" not in found["threat"]
     found, _ = tags(tagger, "Gunmen affiliated with the Fourth Division took him from his home in Masyaf.")
     assert "arbitrary_detention" in found["threat"]
+    found, _ = tags(tagger, "Tribal fighters detained two Druze men near Sweida.", published="2025-07-20")
+    assert "kidnapping_abduction" in found["threat"] and "arbitrary_detention" not in found["threat"]
 
 
 def test_an_act_names_its_group_unless_it_is_negated(tagger):

@@ -59,6 +59,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
         if any(m.flag == "recruit" for m in mentions) else set()
     abduction_sentences = {m.sentence for m in mentions if m.kind == "threat" and m.value == "kidnapping_abduction"} \
         if any(m.flag == "money" for m in mentions) else set()
+    abduction_ends = {end for _, end in abduction_sentences}
     document_nouns = words.get("words:document_nouns", set())
     # A document named ("his identity card", "the civil registry") is not a harm unless the sentence says one.
     documents = [(m, norm_phrase(m.surface) in document_nouns) for m in mentions
@@ -69,6 +70,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "a document named, no harm"
     direction_before = words.get("words:direction_before", set())
     road_after = words.get("words:road_after", set())
+    seat_before = words.get("words:seat_before", set())
     # The ends of a named road only step aside for a place the sentence names besides them ("near Ghabagheb"); on
     # their own they are the best answer to where it happened.
     road_ends = {id(m) for m in mentions if m.kind == "region" and road_after and _is_road_end(doc, m, road_after)}
@@ -83,6 +85,9 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                     and _norm(doc, mention.start - 2) in direction_before:
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 mention.dropped = "a reference point"
+            elif _norm(doc, mention.start - 1) in seat_before or (_norm(doc, mention.start - 1) in _SEAT_PREPOSITIONS
+                                                                  and _norm(doc, mention.start - 2) in seat_before):
+                mention.dropped = "an organisation's seat"  # "a network based in Idlib", "basé à Idleb"
             elif person_names and _is_person(doc, mention, before_words, after_words, given_names, locative_before):
                 mention.dropped = "person name"
         elif mention.flag == "country":
@@ -102,10 +107,15 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "nothing happens to the place named"
         elif mention.flag == "recruit" and mention.sentence not in child_sentences:
             mention.dropped = "recruitment, but no child named"  # "recruited", "enlisted": of children only
-        elif mention.flag == "money" and mention.sentence in abduction_sentences:
-            mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars"
+        elif mention.flag == "money" and (mention.sentence in abduction_sentences
+                                          or mention.sentence[0] in abduction_ends):
+            mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars", or in the next sentence
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
+
+
+# Prepositions between a word of [words:seat_before] and the place: "based in", "basé à", "mit Sitz in", "مقرها في".
+_SEAT_PREPOSITIONS = {"in", "at", "a", "à", "au", "en", "dans", "im", "te", "فى", "في"}
 
 
 def _is_road_end(doc: Doc, mention: Mention, road_after: set[str]) -> bool:
@@ -117,17 +127,23 @@ def _is_road_end(doc: Doc, mention: Mention, road_after: set[str]) -> bool:
     return False
 
 
+# Those who claim no power to arrest: whom they take is abducted.
+ABDUCTORS = frozenset({"unidentified_armed_men", "bedouin_tribal_groups"})
+
+
 def _abductions_by_armed_men(mentions: list[Mention]) -> None:
-    """Men taken by unnamed gunmen, with no authority or armed group named in the sentence, are abducted, not
-    arrested ("armed men took him from his shop"): an arrest is made by someone who claims the power to."""
+    """Men taken by unnamed gunmen or tribal fighters, with no authority or other armed group named in the sentence,
+    are abducted, not arrested ("armed men took him from his shop"): an arrest is made by someone who claims the
+    power to."""
     actors: dict[tuple[int, int] | None, set[str]] = {}
     for mention in mentions:
         if mention.kind == "actor" and mention.dropped is None:
             actors.setdefault(mention.sentence, set()).add(mention.value)
     for mention in mentions:
-        if mention.kind == "threat" and mention.value == "arbitrary_detention" and mention.dropped is None \
-                and actors.get(mention.sentence) == {"unidentified_armed_men"}:
-            mention.value = "kidnapping_abduction"
+        if mention.kind == "threat" and mention.value == "arbitrary_detention" and mention.dropped is None:
+            named = actors.get(mention.sentence)
+            if named and named <= ABDUCTORS:
+                mention.value = "kidnapping_abduction"
 
 
 # Threats that, in the same sentence, make a named hospital, school or market the object of an attack.
