@@ -284,6 +284,34 @@ def test_an_act_names_its_group_unless_it_is_negated(tagger):
     assert "returnees_idps" not in found["group"]  # a negated act implies nothing
 
 
+@pytest.mark.parametrize("text, language, group, actor", [
+    ("A large share of the victims were former members of the security branches in Daraa.", "en",
+     "former_government_affiliates", "former_government_forces"),
+    ("The SDF arrested two men in Raqqa accused of collaborating with ISIL.", "en", "isil_affiliation", "isil"),
+    ("Le requérant, ancien sous-officier de l'armée, craint des représailles à Jablé.", "fr",
+     "former_government_affiliates", "transitional_authorities"),
+    ("قتل مسلحون مجهولون عنصرا سابقا في قوات النظام في درعا.", "ar", "former_government_affiliates",
+     "former_government_forces")])
+def test_an_actor_named_as_former_employer_is_a_group(tagger, text, language, group, actor):
+    found, _ = tags(tagger, text, language, published="2025-06-01")
+    assert group in found["group"] and actor not in found["actor"]
+
+
+def test_the_perpetrator_stays_an_actor(tagger):
+    found, _ = tags(tagger, "Former detainees of Air Force Intelligence described torture in Mezzeh.", published="2023-06-01")
+    assert "former_government_forces" in found["actor"]
+    found, _ = tags(tagger, "Civilians who had worked in Raqqa were arrested by the SDF.", published="2023-06-01")
+    assert "sdf_aanes" in found["actor"]
+
+
+def test_member_groups_must_be_taxonomy_ids():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("coi_normalizer")
+    nlp.add_pipe("coi_mentions")
+    with pytest.raises((ConfigValidationError, ValueError), match="unknown"):
+        nlp.add_pipe("coi_context", config={"members": {"isil": "jihadists"}})
+
+
 def test_implied_groups_must_be_taxonomy_ids():
     nlp = spacy.blank("en")
     nlp.add_pipe("coi_normalizer")

@@ -39,9 +39,12 @@ def _norm(doc: Doc, index: int) -> str:
 
 
 def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_names: bool,
-                  affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool = True) -> None:
+                  affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool = True,
+                  members: dict[str, str] | None = None) -> None:
     """Set aside mentions whose context says they are something else."""
     mentions = doc._.coi_mentions or []
+    if members:
+        _members_named(doc, mentions, members, words)
     metonymy_after = words.get("words:metonymy_after", set())
     capital_after = words.get("words:capital_metonymy_after", set())
     capital_before = words.get("words:capital_metonymy_before", set())
@@ -112,6 +115,35 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars", or in the next sentence
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
+
+
+# Articles between a preposition and the actor it names ("former members of the Fourth Division").
+_ARTICLES = {"the", "a", "an", "l", "la", "le", "les", "het", "een", "der", "die", "den", "das", "des"}
+
+
+def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], words: dict[str, set[str]]) -> None:
+    """An actor named as the employer of the people concerned is their group: "former members of the security
+    branches", "an ex-officer in the Fourth Division", "accused of collaborating with the SDF", "عناصر سابقين في
+    قوات النظام". The words are data: [words:former], [words:member_nouns], [words:service_verbs] and
+    [words:member_prepositions]; a date-dependent actor is its earlier self ("former members of the army")."""
+    former, nouns = words.get("words:former", set()), words.get("words:member_nouns", set())
+    verbs, prepositions = words.get("words:service_verbs", set()), words.get("words:member_prepositions", set())
+    for mention in mentions:
+        if mention.kind != "actor" or mention.value is None:
+            continue
+        group = members.get(mention.value.partition(">")[0])
+        if group is None:
+            continue
+        index = mention.start - 1
+        while _norm(doc, index) in _ARTICLES:
+            index -= 1
+        if _norm(doc, index) not in prepositions:
+            continue
+        # nearest first, read as the word lists are ("sous-officier" as "sous officier")
+        before = [_norm(doc, i).replace("-", " ") for i in range(index - 1, index - 5, -1)]
+        if before[0] in verbs or (before[0] in nouns and former.intersection(before[1:])) \
+                or (before[0] in former and before[1] in nouns):
+            mention.kind, mention.value = "group", group
 
 
 # Prepositions between a word of [words:seat_before] and the place: "based in", "basé à", "mit Sitz in", "مقرها في".
