@@ -106,7 +106,9 @@ def test_palestine_branch_is_a_detention_site_not_palestinians(tagger):
 @pytest.mark.parametrize("text", ["The Damascus-appointed governor of Latakia imposed a curfew.",
                                   "An Aleppo-based group reported arrests in Latakia.",
                                   "The Damascus government sent troops to Latakia.",
-                                  "Damascus denied that its troops had entered Latakia."])
+                                  "Damascus denied that its troops had entered Latakia.",
+                                  "Damascus on Monday denied that its troops had entered Latakia.",
+                                  "Soldiers in Latakia arrested a man who was travelling to Damascus."])
 def test_metonymy_does_not_place_the_event(tagger, text):
     found, _ = tags(tagger, text)
     assert found["region"] == {"SY06"}
@@ -124,7 +126,8 @@ def test_an_organisations_seat_is_not_where_it_happens(tagger, text, language):
 
 @pytest.mark.parametrize("text", ["Afrin Mohammed, a Kurdish woman from Qamishli, was arrested.",
                                   "Jasim, 34, said he was arrested in Qamishli.",
-                                  "Sheikh Jasim al-Masri said the men were arrested in Qamishli."])
+                                  "Sheikh Jasim al-Masri said the men were arrested in Qamishli.",
+                                  "Nawa, a 26-year-old teacher, said she was arrested in Qamishli."])
 def test_personal_names_that_equal_place_names(tagger, text):
     found, _ = tags(tagger, text)
     assert {p[:4] for p in found["region"]} == {"SY08"}

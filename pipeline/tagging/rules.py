@@ -74,6 +74,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     direction_before = words.get("words:direction_before", set())
     road_after = words.get("words:road_after", set())
     seat_before = words.get("words:seat_before", set())
+    destination_before = words.get("words:destination_before", set())
     # The ends of a named road only step aside for a place the sentence names besides them ("near Ghabagheb"); on
     # their own they are the best answer to where it happened.
     road_ends = {id(m) for m in mentions if m.kind == "region" and road_after and _is_road_end(doc, m, road_after)}
@@ -91,6 +92,9 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             elif _norm(doc, mention.start - 1) in seat_before or (_norm(doc, mention.start - 1) in _SEAT_PREPOSITIONS
                                                                   and _norm(doc, mention.start - 2) in seat_before):
                 mention.dropped = "an organisation's seat"  # "a network based in Idlib", "basé à Idleb"
+            elif destination_before and _norm(doc, mention.start - 1) in _DESTINATION_PREPOSITIONS \
+                    and _norm(doc, mention.start - 2) in destination_before:
+                mention.dropped = "a destination"  # "arrested at a checkpoint as he was travelling to Damascus"
             elif person_names and _is_person(doc, mention, before_words, after_words, given_names, locative_before):
                 mention.dropped = "person name"
         elif mention.flag == "country":
@@ -145,6 +149,9 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
                 or (before[0] in former and before[1] in nouns):
             mention.kind, mention.value = "group", group
 
+
+# Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
+_DESTINATION_PREPOSITIONS = {"to", "towards", "for", "vers", "à", "a", "naar", "nach", "الى", "إلى"}
 
 # Prepositions between a word of [words:seat_before] and the place: "based in", "basé à", "mit Sitz in", "مقرها في".
 _SEAT_PREPOSITIONS = {"in", "at", "a", "à", "au", "en", "dans", "im", "te", "فى", "في"}
@@ -213,6 +220,7 @@ def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:
 # agreed"), as opposed to a place ("a lawyer in Damascus said").
 _AUXILIARIES = {"has", "have", "had", "is", "was", "will", "would", "also", "reportedly", "heeft", "hebben", "hat", "haben",
                 "a", "ont"}
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _CLAUSE_OPENERS = {"", ".", ",", ";", ":", "and", "with", "while", "but", "that", "as", "after", "when", "both"}
 
 
@@ -225,7 +233,10 @@ def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set
         if following in capital_after:
             return True  # "the Damascus government"
         if capital_verbs and _norm(doc, mention.start - 1) in _CLAUSE_OPENERS:
-            verb = mention.end + (following in _AUXILIARIES)  # "Damascus has said"
+            verb = mention.end
+            if following == "on" and _norm(doc, verb + 1) in _WEEKDAYS:
+                verb += 2  # "Damascus on Monday denied"
+            verb += _norm(doc, verb) in _AUXILIARIES  # "Damascus has said"
             if _norm(doc, verb) in capital_verbs:
                 return True  # "Damascus insisted that ..."
             if following == "and" and mention.end + 2 < len(doc) and doc[mention.end + 1].text[:1].isupper():
@@ -252,7 +263,13 @@ def _is_person(doc: Doc, mention: Mention, before: set[str], after: set[str], gi
         return True  # "Afrin Mohammed", "Jasim said"
     if following in {"al", "el"} and _norm(doc, mention.end + 1) in PUNCT_HYPHENS:
         return True  # "Jasim al-Hariri"
-    return following == "," and mention.end + 1 < len(doc) and doc[mention.end + 1].like_num  # "Jasim, 34,"
+    if following != "," or mention.end + 1 >= len(doc):
+        return False
+    after_comma = mention.end + 1 + (_norm(doc, mention.end + 1) in _INDEFINITE)  # "Nawa, a 26-year-old"
+    return after_comma < len(doc) and doc[after_comma].like_num  # "Jasim, 34,"
+
+
+_INDEFINITE = {"a", "an", "un", "une", "een", "ein", "eine"}
 
 
 def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = frozenset()) -> None:
