@@ -315,11 +315,25 @@ def test_member_groups_must_be_taxonomy_ids():
         nlp.add_pipe("coi_context", config={"members": {"isil": "jihadists"}})
 
 
+def test_harm_to_people_back_from_abroad_is_ill_treatment_on_return(tagger):
+    found, tagged = tags(tagger, "Refugees who returned from Lebanon were arrested at the border and beaten in Homs.")
+    assert {"returnee_ill_treatment", "arbitrary_detention", "torture_ill_treatment"} <= found["threat"]
+    assert "returnees_idps" in found["group"]
+    on_return = [e for e in tagged.tags("threat") if e.value == "returnee_ill_treatment"]
+    assert "beaten" in {e.surface for e in on_return}  # the act's own words are the evidence
+    found, _ = tags(tagger, "Families who returned to their villages in Afrin were arrested by SNA factions.")
+    assert "returnee_ill_treatment" not in found["threat"]  # a return inside Syria names no border
+    found, _ = tags(tagger, "Refugees who returned from Lebanon said they were not arrested at the border in Homs.")
+    assert "returnee_ill_treatment" not in found["threat"]
+
+
 def test_implied_groups_must_be_taxonomy_ids():
     nlp = spacy.blank("en")
     nlp.add_pipe("coi_normalizer")
     with pytest.raises((ConfigValidationError, ValueError), match="unknown"):
         nlp.add_pipe("coi_implied", config={"groups": {"forced_displacement": "refugees"}})
+    with pytest.raises((ConfigValidationError, ValueError), match="unknown"):
+        nlp.add_pipe("coi_implied", name="on_return", config={"on_return": ["beatings"]})
 
 
 @pytest.mark.parametrize("text, language, negated, kept", [

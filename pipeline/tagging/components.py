@@ -123,23 +123,30 @@ def create_negation(nlp: Language, name: str, lexicon_dir: Optional[str], max_ga
 
 
 class ImpliedGroups:
-    def __init__(self, implied: dict[str, str]):
+    def __init__(self, implied: dict[str, str], on_return: set[str], words: dict[str, set[str]]):
         self.implied = implied
+        self.on_return = on_return
+        self.words = words
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.coi_mentions and self.implied:
-            apply_implications(doc, self.implied)
+        if doc._.coi_mentions and (self.implied or self.on_return):
+            apply_implications(doc, self.implied, self.on_return, self.words)
         return doc
 
 
-@Language.factory("coi_implied", default_config={"groups": {}})
-def create_implied(nlp: Language, name: str, groups: dict[str, str]) -> ImpliedGroups:
-    """Groups an act implies (threat id -> group id), tagged on the act's words when the act is not negated."""
+@Language.factory("coi_implied", default_config={"groups": {}, "on_return": [], "lexicon_dir": None})
+def create_implied(nlp: Language, name: str, groups: dict[str, str], on_return: list[str],
+                   lexicon_dir: Optional[str]) -> ImpliedGroups:
+    """Groups an act implies (threat id -> group id), tagged on the act's words when the act is not negated; and
+    the acts (`on_return`) that are ill-treatment on return when done to people named as having come back from
+    abroad ([words:return_stems]) in a sentence naming the border or the country ([words:abroad_stems])."""
     entries = load_taxonomy().entries
     unknown = [f"{k} -> {v}" for k, v in groups.items() if k not in entries["threat"] or v not in entries["group"]]
+    unknown += [act for act in on_return if act not in entries["threat"]]
     if unknown:
         raise ValueError(f"coi_implied: unknown threat or group id in {', '.join(unknown)}")
-    return ImpliedGroups(dict(groups))
+    words = cached_lexicon(lexicon_language(nlp), lexicon_dir).words if on_return else {}
+    return ImpliedGroups(dict(groups), set(on_return), words)
 
 
 class DatingRule:

@@ -327,16 +327,38 @@ def _negated_after(doc: Doc, mention: Mention, after_cues: list, max_gap: int) -
                for cue_start, _, _ in after_cues)
 
 
-def apply_implications(doc: Doc, implied_groups: dict[str, str]) -> None:
+def apply_implications(doc: Doc, implied_groups: dict[str, str], on_return: set[str] = frozenset(),
+                       words: dict[str, set[str]] | None = None) -> None:
     """A group the act itself names: people ill-treated on return are returnees, recruited children are children
-    (config.cfg lists the pairs). The group's evidence is the act's own words; a negated act implies nothing."""
+    (config.cfg lists the pairs). The group's evidence is the act's own words; a negated act implies nothing.
+    Before that, an act of `on_return` done to people named as having come back from abroad, in a sentence that
+    names the border or the country they came from, is ill-treatment on return ("refugees who returned from
+    Lebanon were arrested at the border")."""
     mentions = doc._.coi_mentions or []
-    added = [Mention("group", implied_groups[m.value], m.start, m.end, m.start_char, m.end_char, m.surface, "implied",
-                     sentence=m.sentence)
-             for m in mentions if m.kind == "threat" and m.value in implied_groups and not m.negated and m.dropped is None]
+    added = _harms_on_return(doc, mentions, on_return, words or {}) if on_return else []
+    live = [m for m in mentions + added if m.kind == "threat" and not m.negated and m.dropped is None]
+    added += [Mention("group", implied_groups[m.value], m.start, m.end, m.start_char, m.end_char, m.surface, "implied",
+                      sentence=m.sentence) for m in live if m.value in implied_groups]
     if added:
         mentions.extend(added)
         mentions.sort(key=lambda m: (m.start, m.end))
+
+
+def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str], words: dict[str, set[str]]) -> list[Mention]:
+    returning = tuple(words.get("words:return_stems", ()))
+    abroad = tuple(words.get("words:abroad_stems", ()))
+    if not returning or not abroad:
+        return []
+    sentences = {m.sentence for m in mentions if m.kind == "group" and m.value == "returnees_idps" and not m.negated
+                 and m.dropped is None and any(w.startswith(returning) for w in norm_phrase(m.surface).split())}
+    if not sentences:
+        return []
+    text = doc_text(doc)
+    sentences = {s for s in sentences if s and any(w.startswith(abroad) for w in norm_phrase(text[s[0]:s[1]]).split())}
+    return [Mention("threat", "returnee_ill_treatment", m.start, m.end, m.start_char, m.end_char, m.surface, "implied",
+                    sentence=m.sentence)
+            for m in mentions if m.kind == "threat" and m.value in on_return and m.sentence in sentences
+            and not m.negated and m.dropped is None]
 
 
 def sentence_sides(doc: Doc, turning_point: date) -> dict[tuple[int, int], str]:
