@@ -129,14 +129,15 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
     """An actor named as the employer of the people concerned is their group: "former members of the security
     branches", "an ex-officer in the Fourth Division", "accused of collaborating with the SDF", "عناصر سابقين في
     قوات النظام". The words are data: [words:former], [words:member_nouns], [words:service_verbs] and
-    [words:member_prepositions]; a date-dependent actor is its earlier self ("former members of the army")."""
+    [words:member_prepositions]; a date-dependent actor named with "former" is its earlier self ("former members of
+    the army"), and is left alone after a verb of service, as its side is not known yet ("contacts with the
+    Damascus government")."""
     former, nouns = words.get("words:former", set()), words.get("words:member_nouns", set())
     verbs, prepositions = words.get("words:service_verbs", set()), words.get("words:member_prepositions", set())
     for mention in mentions:
         if mention.kind != "actor" or mention.value is None:
             continue
-        group = members.get(mention.value.partition(">")[0])
-        if group is None:
+        if mention.value.partition(">")[0] not in members:
             continue
         index = mention.start - 1
         while _norm(doc, index) in _ARTICLES:
@@ -145,9 +146,10 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
             continue
         # nearest first, read as the word lists are ("sous-officier" as "sous officier")
         before = [_norm(doc, i).replace("-", " ") for i in range(index - 1, index - 5, -1)]
-        if before[0] in verbs or (before[0] in nouns and former.intersection(before[1:])) \
-                or (before[0] in former and before[1] in nouns):
-            mention.kind, mention.value = "group", group
+        if (before[0] in nouns and former.intersection(before[1:])) or (before[0] in former and before[1] in nouns):
+            mention.kind, mention.value = "group", members[mention.value.partition(">")[0]]
+        elif before[0] in verbs and mention.value in members:  # a date-dependent actor is not known yet here
+            mention.kind, mention.value = "group", members[mention.value]
 
 
 # Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
