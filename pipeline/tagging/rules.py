@@ -168,14 +168,14 @@ def _is_road_end(doc: Doc, mention: Mention, road_after: set[str]) -> bool:
     return False
 
 
-# Those who claim no power to arrest: whom they take is abducted.
-ABDUCTORS = frozenset({"unidentified_armed_men", "bedouin_tribal_groups"})
+# Those who claim no power to arrest: whom they take is abducted (ISIL's captives included).
+ABDUCTORS = frozenset({"unidentified_armed_men", "bedouin_tribal_groups", "isil"})
 
 
 def _abductions_by_armed_men(mentions: list[Mention]) -> None:
-    """Men taken by unnamed gunmen or tribal fighters, with no authority or other armed group named in the sentence,
-    are abducted, not arrested ("armed men took him from his shop"): an arrest is made by someone who claims the
-    power to."""
+    """Men taken by unnamed gunmen, tribal fighters or ISIL, with no authority or other armed group named in the
+    sentence, are abducted, not arrested ("armed men took him from his shop"): an arrest is made by someone who
+    claims the power to."""
     actors: dict[tuple[int, int] | None, set[str]] = {}
     for mention in mentions:
         if mention.kind == "actor" and mention.dropped is None:
@@ -346,7 +346,8 @@ def apply_implications(doc: Doc, implied_groups: dict[str, str], on_return: set[
         mentions.sort(key=lambda m: (m.start, m.end))
 
 
-def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str], words: dict[str, set[str]]) -> list[Mention]:
+def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str],
+                     words: dict[str, set[str]]) -> list[Mention]:
     returning = tuple(words.get("words:return_stems", ()))
     abroad = tuple(words.get("words:abroad_stems", ()))
     if not returning or not abroad:
