@@ -118,7 +118,8 @@ def test_metonymy_does_not_place_the_event(tagger, text):
     ("A monitoring group based in Idlib reported arrests in Latakia.", "en"),
     ("Selon un réseau de journalistes basé à Idleb, trois journalistes ont été interrogés à Lattaquié.", "fr"),
     ("Eine Organisation mit Sitz in Idlib meldete Festnahmen in Latakia.", "de"),
-    ("قالت شبكة ومقرها في إدلب إن عناصر الأمن اعتقلوا شابين في اللاذقية.", "ar")])
+    ("قالت شبكة ومقرها في إدلب إن عناصر الأمن اعتقلوا شابين في اللاذقية.", "ar"),
+    ("Die in Idlib ansässige Organisation meldete Festnahmen in Latakia.", "de")])
 def test_an_organisations_seat_is_not_where_it_happens(tagger, text, language):
     found, _ = tags(tagger, text, language)
     assert found["region"] == {"SY06"}
@@ -325,6 +326,8 @@ def test_harm_to_people_back_from_abroad_is_ill_treatment_on_return(tagger):
     assert "returnee_ill_treatment" not in found["threat"]  # a return inside Syria names no border
     found, _ = tags(tagger, "Refugees who returned from Lebanon said they were not arrested at the border in Homs.")
     assert "returnee_ill_treatment" not in found["threat"]
+    found, _ = tags(tagger, "Dozens of refugees returned from Lebanon in May. One of them was arrested in Homs.")
+    assert "returnee_ill_treatment" in found["threat"]  # the act told in the sentence after
 
 
 def test_implied_groups_must_be_taxonomy_ids():

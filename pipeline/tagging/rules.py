@@ -89,9 +89,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                     and _norm(doc, mention.start - 2) in direction_before:
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 mention.dropped = "a reference point"
-            elif _norm(doc, mention.start - 1) in seat_before or (_norm(doc, mention.start - 1) in _SEAT_PREPOSITIONS
-                                                                  and _norm(doc, mention.start - 2) in seat_before):
-                mention.dropped = "an organisation's seat"  # "a network based in Idlib", "basé à Idleb"
+            elif _is_seat(doc, mention, seat_before):
+                mention.dropped = "an organisation's seat"  # "a network based in Idlib", "die in Aleppo ansässige"
             elif destination_before and _norm(doc, mention.start - 1) in _DESTINATION_PREPOSITIONS \
                     and _norm(doc, mention.start - 2) in destination_before:
                 mention.dropped = "a destination"  # "arrested at a checkpoint as he was travelling to Damascus"
@@ -154,6 +153,16 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
 
 # Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
 _DESTINATION_PREPOSITIONS = {"to", "towards", "for", "vers", "à", "a", "naar", "nach", "الى", "إلى"}
+
+def _is_seat(doc: Doc, mention: Mention, seat_words: set[str]) -> bool:
+    """A place named as an organisation's seat: "based in Idlib", "basé à Idleb", "مقرها في إدلب", and in Dutch and
+    German word order "het in Damascus gevestigde", "die in Aleppo ansässige"."""
+    previous = _norm(doc, mention.start - 1)
+    if previous in seat_words:
+        return True
+    return previous in _SEAT_PREPOSITIONS and (_norm(doc, mention.start - 2) in seat_words
+                                               or _norm(doc, mention.end) in seat_words)
+
 
 # Prepositions between a word of [words:seat_before] and the place: "based in", "basé à", "mit Sitz in", "مقرها في".
 _SEAT_PREPOSITIONS = {"in", "at", "a", "à", "au", "en", "dans", "im", "te", "فى", "في"}
@@ -357,10 +366,15 @@ def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str],
     if not sentences:
         return []
     text = doc_text(doc)
-    sentences = {s for s in sentences if s and any(w.startswith(abroad) for w in norm_phrase(text[s[0]:s[1]]).split())}
+    # The sentence that names them and the one after it ("... deported dozens of refugees. He was arrested as soon
+    # as he was handed over at the border."), when either of the two names the border or the country.
+    named = {s for s in sentences if s}
+    after = {m.sentence for m in mentions if m.sentence and any(r[1] == m.sentence[0] for r in named)}
+    told = {s for s in named | after if any(w.startswith(abroad) for w in norm_phrase(text[s[0]:s[1]]).split())}
+    qualifying = (named & told) | {s for s in after if s in told or any(r[1] == s[0] for r in named & told)}
     return [Mention("threat", "returnee_ill_treatment", m.start, m.end, m.start_char, m.end_char, m.surface, "implied",
                     sentence=m.sentence)
-            for m in mentions if m.kind == "threat" and m.value in on_return and m.sentence in sentences
+            for m in mentions if m.kind == "threat" and m.value in on_return and m.sentence in qualifying
             and not m.negated and m.dropped is None]
 
 
