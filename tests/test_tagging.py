@@ -301,6 +301,17 @@ def test_an_actor_named_as_former_employer_is_a_group(tagger, text, language, gr
     assert group in found["group"] and actor not in found["actor"]
 
 
+def test_an_actor_that_only_speaks_is_a_source(tagger):
+    found, _ = tags(tagger, "A bomb exploded in a church in Damascus. The Interior Ministry blamed an ISIS cell.",
+                    published="2025-06-23")
+    assert found["actor"] == {"isil"}
+    found, _ = tags(tagger, "The Israeli army said it had struck a Hezbollah depot in al-Qusayr.",
+                    published="2024-11-30")
+    assert {"israel", "iran_affiliated_militias"} <= found["actor"]  # the speaker tells its own act
+    found, _ = tags(tagger, "The SDF said ISIS cells had attacked a checkpoint in Raqqa.", published="2023-06-01")
+    assert "isil" in found["actor"] and "sdf_aanes" not in found["actor"]
+
+
 def test_the_perpetrator_stays_an_actor(tagger):
     found, _ = tags(tagger, "Former detainees of Air Force Intelligence described torture in Mezzeh.", published="2023-06-01")
     assert "former_government_forces" in found["actor"]

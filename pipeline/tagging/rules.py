@@ -74,6 +74,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     direction_before = words.get("words:direction_before", set())
     road_after = words.get("words:road_after", set())
     seat_before = words.get("words:seat_before", set())
+    speech_verbs = words.get("words:speech_verbs", set())
+    verbs_first = words.get("words:speech_verbs_first", set())
     destination_before = words.get("words:destination_before", set())
     # The ends of a named road only step aside for a place the sentence names besides them ("near Ghabagheb"); on
     # their own they are the best answer to where it happened.
@@ -102,6 +104,11 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             expelled = previous == "from" and _norm(doc, index - 2).startswith(("deport", "expel"))
             if previous in locative_before and not expelled:
                 mention.dropped = "a country as a place"
+        elif mention.kind == "actor" and (speech_verbs or verbs_first) \
+                and _is_speaker(doc, mention, speech_verbs, verbs_first) \
+                and any(other.kind == "actor" and other.sentence == mention.sentence and other.value != mention.value
+                        for other in mentions):
+            mention.dropped = "a source"  # "the Interior Ministry blamed an ISIS cell", "أعلنت وزارة الداخلية"
         elif mention.flag == "generic" and mention.kind == "actor" and affiliation:
             following = _norm(doc, mention.end)
             if following in affiliation_after or (following in PUNCT_HYPHENS and _norm(doc, mention.end + 1)
@@ -153,6 +160,30 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
 
 # Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
 _DESTINATION_PREPOSITIONS = {"to", "towards", "for", "vers", "à", "a", "naar", "nach", "الى", "إلى"}
+
+# Words between a speaker and its verb: "the ministry has said", "the Asayish on Monday denied".
+_BEFORE_SPEECH = {"has", "have", "had", "later", "also", "then", "itself", "in", "a", "statement", "on", "monday",
+                  "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "heeft", "hat", "a", "ont", "ل"}
+
+
+_SELF_REPORT = {"it", "its", "they", "we", "he", "she"}
+
+
+def _is_speaker(doc: Doc, mention: Mention, speech_verbs: set[str], verbs_first: set[str]) -> bool:
+    """An actor named as the subject of a verb of saying ("the Interior Ministry blamed", "the Autonomous
+    Administration said"), or in the Arabic verb-first order ("أعلنت وزارة الداخلية"). It is set aside only where the
+    sentence names another actor, whose act it reports; "the SDF said it had arrested ..." keeps the SDF."""
+    if _norm(doc, mention.start - 1) in verbs_first:
+        return True  # Arabic and German verb first: "أعلنت وزارة الداخلية", "erklärte das Innenministerium"
+    index = mention.end
+    for _ in range(3):
+        if _norm(doc, index) not in _BEFORE_SPEECH:
+            break
+        index += 1
+    # "the Israeli army said it had struck ...": the speaker tells its own act
+    return _norm(doc, index) in speech_verbs and _norm(doc, index + 1 + (_norm(doc, index + 1) == "that")) \
+        not in _SELF_REPORT
+
 
 def _is_seat(doc: Doc, mention: Mention, seat_words: set[str]) -> bool:
     """A place named as an organisation's seat: "based in Idlib", "basé à Idleb", "مقرها في إدلب", and in Dutch and
