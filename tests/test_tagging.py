@@ -128,10 +128,16 @@ def test_an_organisations_seat_is_not_where_it_happens(tagger, text, language):
 @pytest.mark.parametrize("text", ["Afrin Mohammed, a Kurdish woman from Qamishli, was arrested.",
                                   "Jasim, 34, said he was arrested in Qamishli.",
                                   "Sheikh Jasim al-Masri said the men were arrested in Qamishli.",
-                                  "Nawa, a 26-year-old teacher, said she was arrested in Qamishli."])
+                                  "Nawa, a 26-year-old teacher, said she was arrested in Qamishli.",
+                                  "Dara, a Kurdish student, said he was arrested in Qamishli."])
 def test_personal_names_that_equal_place_names(tagger, text):
     found, _ = tags(tagger, text)
     assert {p[:4] for p in found["region"]} == {"SY08"}
+
+
+def test_the_official_spelling_of_a_governorate_is_found(tagger):
+    found, _ = tags(tagger, "Security forces carried out raids in Dar'a governorate and in Dar’a city.")
+    assert found["region"] == {"SY12"}
 
 
 def test_a_place_name_after_a_preposition_stays_a_place(tagger):

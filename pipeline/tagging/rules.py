@@ -54,6 +54,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     given_names = words.get("words:given_names", set())
     affiliation_after = words.get("words:affiliation_after", set())
     locative_before = words.get("words:locative_before", set())
+    person_nouns = words.get("words:person_nouns", set())
     attack_sentences = {m.sentence for m in mentions if m.kind == "threat"
                         and m.value in ("indiscriminate_attack", "armed_clashes", "torture_ill_treatment")} \
         if deaths_by_attack else set()
@@ -96,7 +97,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             elif destination_before and _norm(doc, mention.start - 1) in _DESTINATION_PREPOSITIONS \
                     and _norm(doc, mention.start - 2) in destination_before:
                 mention.dropped = "a destination"  # "arrested at a checkpoint as he was travelling to Damascus"
-            elif person_names and _is_person(doc, mention, before_words, after_words, given_names, locative_before):
+            elif person_names and _is_person(doc, mention, before_words, after_words, given_names, locative_before,
+                                             person_nouns):
                 mention.dropped = "person name"
         elif mention.flag == "country":
             index = _list_start(doc, mention.start, locative_before)
@@ -293,7 +295,7 @@ def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set
 
 
 def _is_person(doc: Doc, mention: Mention, before: set[str], after: set[str], given_names: set[str],
-               locative: set[str] = frozenset()) -> bool:
+               locative: set[str] = frozenset(), nouns: set[str] = frozenset()) -> bool:
     index = mention.start - 1
     previous = _norm(doc, index)
     if previous in before and (not doc[index].text[:1].islower() or mention.flag == "person"):
@@ -305,10 +307,13 @@ def _is_person(doc: Doc, mention: Mention, before: set[str], after: set[str], gi
         return True  # "Afrin Mohammed", "Jasim said"
     if following in {"al", "el"} and _norm(doc, mention.end + 1) in PUNCT_HYPHENS:
         return True  # "Jasim al-Hariri"
-    if following != "," or mention.end + 1 >= len(doc):
-        return False
+    if following not in (",", "(") or mention.end + 1 >= len(doc):
+        return False  # "Jasim, 34,", "Dara (34)"
     after_comma = mention.end + 1 + (_norm(doc, mention.end + 1) in _INDEFINITE)  # "Nawa, a 26-year-old"
-    return after_comma < len(doc) and doc[after_comma].like_num  # "Jasim, 34,"
+    if after_comma < len(doc) and doc[after_comma].like_num:
+        return True  # "Jasim, 34,"
+    # "Dara, a Kurdish student": an apposition that names a person
+    return after_comma > mention.end + 1 and any(_norm(doc, i) in nouns for i in range(after_comma, after_comma + 3))
 
 
 _INDEFINITE = {"a", "an", "un", "une", "een", "ein", "eine"}
