@@ -135,6 +135,14 @@ def test_personal_names_that_equal_place_names(tagger, text):
     assert {p[:4] for p in found["region"]} == {"SY08"}
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Le requérant, originaire de Deraa, a été arrêté à Homs en 2013.", "fr"),
+    ("وثقت الشبكة اعتقال الشاب المنحدر من بلدة بصر الحرير في ريف درعا، على حاجز في حمص.", "ar")])
+def test_a_place_of_origin_is_not_where_it_happened(tagger, text, language):
+    found, _ = tags(tagger, text, language)
+    assert {p[:4] for p in found["region"]} == {"SY04"}
+
+
 def test_the_official_spelling_of_a_governorate_is_found(tagger):
     found, _ = tags(tagger, "Security forces carried out raids in Dar'a governorate and in Dar’a city.")
     assert found["region"] == {"SY12"}

@@ -75,6 +75,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     direction_before = words.get("words:direction_before", set())
     road_after = words.get("words:road_after", set())
     seat_before = words.get("words:seat_before", set())
+    origin_before = words.get("words:origin_before", set())
     speech_verbs = words.get("words:speech_verbs", set())
     verbs_first = words.get("words:speech_verbs_first", set())
     destination_before = words.get("words:destination_before", set())
@@ -92,6 +93,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                     and _norm(doc, mention.start - 2) in direction_before:
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 mention.dropped = "a reference point"
+            elif origin_before and _after_origin(doc, mention.start, origin_before):
+                mention.dropped = "a place of origin"  # "originaire de Deraa", "المنحدر من بصر الحرير"
             elif _is_seat(doc, mention, seat_before):
                 mention.dropped = "an organisation's seat"  # "a network based in Idlib", "die in Aleppo ansässige"
             elif destination_before and _norm(doc, mention.start - 1) in _DESTINATION_PREPOSITIONS \
@@ -185,6 +188,21 @@ def _is_speaker(doc: Doc, mention: Mention, speech_verbs: set[str], verbs_first:
     # "the Israeli army said it had struck ...": the speaker tells its own act
     return _norm(doc, index) in speech_verbs and _norm(doc, index + 1 + (_norm(doc, index + 1) == "that")) \
         not in _SELF_REPORT
+
+
+_CLAUSE_BREAKS = {",", ";", ":", ".", "(", ")", "،", "؛"}
+
+
+def _after_origin(doc: Doc, start: int, origin_before: set[str], reach: int = 8) -> bool:
+    """Whether a place is named in the phrase that says where someone comes from ("originaire de Deraa", "المنحدر من
+    بلدة بصر الحرير في ريف درعا"), up to the end of the clause."""
+    for index in range(start - 1, max(start - reach, 0) - 1, -1):
+        word = _norm(doc, index)
+        if word in _CLAUSE_BREAKS:
+            return False
+        if word in origin_before:
+            return True
+    return False
 
 
 def _is_seat(doc: Doc, mention: Mention, seat_words: set[str]) -> bool:
