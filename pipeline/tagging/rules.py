@@ -12,6 +12,7 @@ from .mentions import CLAUSE_BREAKS, Mention, doc_text
 from .sentences import sentence_span, sentence_starts
 
 PUNCT_HYPHENS = {"-", "‐", "‑", "–"}
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 # Where the scope of a denial ends: a contrast or a new clause ("denied that X, but Y happened").
 SCOPE_ENDS = {";", ":", "but", "though", "although", "however", "whereas", "while", "yet", "maar", "hoewel", "terwijl",
               "aber", "jedoch", "während", "obwohl", "mais", "cependant", "tandis", "bien", "لكن", "غير", "بينما", "إلا"}
@@ -166,11 +167,10 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
 # Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
 _DESTINATION_PREPOSITIONS = {"to", "towards", "for", "vers", "à", "a", "naar", "nach", "الى", "إلى"}
 
-# Words between a speaker and its verb: "the ministry has said", "the Asayish on Monday denied".
-_BEFORE_SPEECH = {"has", "have", "had", "later", "also", "then", "itself", "in", "a", "statement", "on", "monday",
-                  "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "heeft", "hat", "a", "ont", "ل"}
-
-
+# Words between a speaker and its verb: "the ministry has said", "the Asayish on Monday said".
+_BEFORE_SPEECH = {"has", "have", "had", "later", "also", "then", "itself", "in", "a", "statement", "on", "heeft", "hat",
+                  "ont"} | _WEEKDAYS
+# The speaker tells its own act: "the Israeli army said it had struck ...".
 _SELF_REPORT = {"it", "its", "they", "we", "he", "she"}
 
 
@@ -185,7 +185,6 @@ def _is_speaker(doc: Doc, mention: Mention, speech_verbs: set[str], verbs_first:
         if _norm(doc, index) not in _BEFORE_SPEECH:
             break
         index += 1
-    # "the Israeli army said it had struck ...": the speaker tells its own act
     return _norm(doc, index) in speech_verbs and _norm(doc, index + 1 + (_norm(doc, index + 1) == "that")) \
         not in _SELF_REPORT
 
@@ -282,7 +281,6 @@ def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:
 # agreed"), as opposed to a place ("a lawyer in Damascus said").
 _AUXILIARIES = {"has", "have", "had", "is", "was", "will", "would", "also", "reportedly", "heeft", "hebben", "hat", "haben",
                 "a", "ont"}
-_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _CLAUSE_OPENERS = {"", ".", ",", ";", ":", "and", "with", "while", "but", "that", "as", "after", "when", "both"}
 
 
@@ -415,14 +413,14 @@ def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str],
     abroad = tuple(words.get("words:abroad_stems", ()))
     if not returning or not abroad:
         return []
-    sentences = {m.sentence for m in mentions if m.kind == "group" and m.value == "returnees_idps" and not m.negated
-                 and m.dropped is None and any(w.startswith(returning) for w in norm_phrase(m.surface).split())}
-    if not sentences:
+    named = {m.sentence for m in mentions if m.kind == "group" and m.value == "returnees_idps" and m.sentence
+             and not m.negated and m.dropped is None
+             and any(w.startswith(returning) for w in norm_phrase(m.surface).split())}
+    if not named:
         return []
     text = doc_text(doc)
     # The sentence that names them and the one after it ("... deported dozens of refugees. He was arrested as soon
     # as he was handed over at the border."), when either of the two names the border or the country.
-    named = {s for s in sentences if s}
     after = {m.sentence for m in mentions if m.sentence and any(r[1] == m.sentence[0] for r in named)}
     told = {s for s in named | after if any(w.startswith(abroad) for w in norm_phrase(text[s[0]:s[1]]).split())}
     qualifying = (named & told) | {s for s in after if s in told or any(r[1] == s[0] for r in named & told)}
