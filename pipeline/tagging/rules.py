@@ -149,7 +149,8 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
     for mention in mentions:
         if mention.kind != "actor" or mention.value is None:
             continue
-        if mention.value.partition(">")[0] not in members:
+        earlier = mention.value.partition(">")[0]  # a date-dependent actor's side before the turning point
+        if earlier not in members:
             continue
         index = mention.start - 1
         while _norm(doc, index) in _ARTICLES:
@@ -159,7 +160,7 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
         # nearest first, read as the word lists are ("sous-officier" as "sous officier")
         before = [_norm(doc, i).replace("-", " ") for i in range(index - 1, index - 5, -1)]
         if (before[0] in nouns and former.intersection(before[1:])) or (before[0] in former and before[1] in nouns):
-            mention.kind, mention.value = "group", members[mention.value.partition(">")[0]]
+            mention.kind, mention.value = "group", members[earlier]
         elif before[0] in verbs and mention.value in members:  # a date-dependent actor is not known yet here
             mention.kind, mention.value = "group", members[mention.value]
 
@@ -189,15 +190,12 @@ def _is_speaker(doc: Doc, mention: Mention, speech_verbs: set[str], verbs_first:
         not in _SELF_REPORT
 
 
-_CLAUSE_BREAKS = {",", ";", ":", ".", "(", ")", "،", "؛"}
-
-
 def _after_origin(doc: Doc, start: int, origin_before: set[str], reach: int = 8) -> bool:
     """Whether a place is named in the phrase that says where someone comes from ("originaire de Deraa", "المنحدر من
     بلدة بصر الحرير في ريف درعا"), up to the end of the clause."""
     for index in range(start - 1, max(start - reach, 0) - 1, -1):
         word = _norm(doc, index)
-        if word in _CLAUSE_BREAKS:
+        if word in CLAUSE_BREAKS:
             return False
         if word in origin_before:
             return True
