@@ -326,6 +326,47 @@ def test_an_actor_that_only_speaks_is_a_source(tagger):
     assert "isil" in found["actor"] and "sdf_aanes" not in found["actor"]
 
 
+def test_an_actor_whose_acts_are_all_denied_did_nothing(tagger):
+    found, _ = tags(tagger, "The SDF denied reports that its fighters had forcibly recruited pupils in Tabqa.",
+                    published="2024-03-19")
+    assert "sdf_aanes" not in found["actor"] and not found["threat"]
+    found, _ = tags(tagger, "The SDF denied recruiting pupils. SDF fighters arrested two teachers in Tabqa.",
+                    published="2024-03-19")
+    assert "sdf_aanes" in found["actor"]  # another sentence gives it an act
+    found, _ = tags(tagger, "The ministry said all accredited journalists could work freely in Latakia.",
+                    published="2025-11-04")
+    assert not found["actor"]  # a source that reports no act
+
+
+def test_people_linked_to_an_actor_are_its_group(tagger):
+    found, _ = tags(tagger, "Factions arrested Kurdish residents in Afrin accused of links to the former autonomous "
+                            "administration.", published="2024-03-20")
+    assert "sdf_affiliation" in found["group"] and "sdf_aanes" not in found["actor"]
+
+
+def test_a_sentence_without_a_date_continues_the_dated_one_before_it(tagger):
+    text = ("On 5 December 2024 government forces arrested eleven young men at checkpoints in Hama. "
+            "Fighting continued until the army withdrew in the evening.")
+    found, _ = tags(tagger, text, published="2024-12-19")
+    assert found["actor"] == {"former_government_forces"}
+    found, _ = tags(tagger, text.replace(". Fighting", ".\nFighting"), published="2024-12-19")
+    assert "transitional_authorities" in found["actor"]  # a new paragraph starts from the document's date
+
+
+def test_deaths_told_after_a_strike_are_the_strike(tagger):
+    found, _ = tags(tagger, "Turkish drone strikes hit power stations near Qamishli. At least 12 civilians were killed.",
+                    published="2024-10-30")
+    assert "indiscriminate_attack" in found["threat"] and "unlawful_killing" not in found["threat"]
+    found, _ = tags(tagger, "Gunmen stopped a bus near Salamiyah. At least 12 civilians were killed.",
+                    published="2024-10-30")
+    assert "unlawful_killing" in found["threat"]
+
+
+def test_sexual_violence_is_not_also_ill_treatment_read_out_of_it(tagger):
+    found, _ = tags(tagger, "Some said they were sexually abused in detention in Damascus.")
+    assert "sexual_gender_based_violence" in found["threat"] and "torture_ill_treatment" not in found["threat"]
+
+
 def test_the_perpetrator_stays_an_actor(tagger):
     found, _ = tags(tagger, "Former detainees of Air Force Intelligence described torture in Mezzeh.", published="2023-06-01")
     assert "former_government_forces" in found["actor"]

@@ -59,6 +59,9 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     attack_sentences = {m.sentence for m in mentions if m.kind == "threat"
                         and m.value in ("indiscriminate_attack", "armed_clashes", "torture_ill_treatment")} \
         if deaths_by_attack else set()
+    # deaths told in the sentence after a strike or fighting ("Airstrikes hit the market. Twelve were killed.")
+    attack_ends = {m.sentence[1] for m in mentions if m.kind == "threat"
+                   and m.value in ("indiscriminate_attack", "armed_clashes")} if deaths_by_attack else set()
     harm_sentences = _harm_sentences(doc, mentions) if any(m.flag == "object" for m in mentions) else set()
     child_sentences = {m.sentence for m in mentions if m.kind == "group" and m.value == "children"} \
         if any(m.flag == "recruit" for m in mentions) else set()
@@ -112,15 +115,17 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                 mention.dropped = "a country as a place"
         elif mention.kind == "actor" and (speech_verbs or verbs_first) \
                 and _is_speaker(doc, mention, speech_verbs, verbs_first) \
-                and any(other.kind == "actor" and other.sentence == mention.sentence and other.value != mention.value
-                        for other in mentions):
+                and (any(other.kind == "actor" and other.value != mention.value for other in mentions
+                         if other.sentence == mention.sentence)
+                     or not any(other.kind == "threat" for other in mentions if other.sentence == mention.sentence)):
             mention.dropped = "a source"  # "the Interior Ministry blamed an ISIS cell", "أعلنت وزارة الداخلية"
         elif mention.flag == "generic" and mention.kind == "actor" and affiliation:
             following = _norm(doc, mention.end)
             if following in affiliation_after or (following in PUNCT_HYPHENS and _norm(doc, mention.end + 1)
                                                    in affiliation_after):
                 mention.dropped = "affiliation named"
-        elif mention.flag == "generic" and mention.kind == "threat" and mention.sentence in attack_sentences:
+        elif mention.flag == "generic" and mention.kind == "threat" and (mention.sentence in attack_sentences
+                                                                         or mention.sentence[0] in attack_ends):
             mention.dropped = "death in an attack or fighting"
         elif mention.flag == "object" and mention.sentence not in harm_sentences:
             mention.dropped = "nothing happens to the place named"
@@ -131,6 +136,18 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars", or in the next sentence
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
+    _sexual_violence_only(mentions)
+
+
+def _sexual_violence_only(mentions: list[Mention]) -> None:
+    """Ill-treatment read out of a sexual-violence phrase is that phrase ("sexually abused in detention" is not also
+    "abused in detention"); a phrase the lexicon gives both ids to keeps both."""
+    sexual = [(m.start, m.end) for m in mentions if m.kind == "threat" and m.value == "sexual_gender_based_violence"]
+    for mention in mentions:
+        if mention.kind == "threat" and mention.value == "torture_ill_treatment" and mention.dropped is None and any(
+                start < mention.end and mention.start < end and (start, end) != (mention.start, mention.end)
+                for start, end in sexual):
+            mention.dropped = "part of a sexual-violence phrase"
 
 
 # Articles between a preposition and the actor it names ("former members of the Fourth Division").
@@ -153,7 +170,7 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
         if earlier not in members:
             continue
         index = mention.start - 1
-        while _norm(doc, index) in _ARTICLES:
+        while _norm(doc, index) in _ARTICLES or _norm(doc, index) in former:  # "links to the former administration"
             index -= 1
         if _norm(doc, index) not in prepositions:
             continue
@@ -354,6 +371,15 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
             continue  # "no passport", "no access to food" name the harm itself
         mention.negated = _negated_before(doc, mention, cues, covered, bridge, max_gap) \
             or _negated_in_scope(doc, mention, scope_cues, bridge) or _negated_after(doc, mention, after_cues, max_gap)
+    # The actor of a sentence whose every act is denied did nothing there ("The SDF denied that its fighters had
+    # recruited pupils", "قوات النظام لم تقصف"); it stays where another sentence gives it an act.
+    acts: dict[tuple[int, int], list[bool]] = {}
+    for mention in mentions:
+        if mention.kind == "threat":
+            acts.setdefault(mention.sentence, []).append(mention.negated)
+    for mention in mentions:
+        if mention.kind == "actor" and all(acts.get(mention.sentence, [False])):
+            mention.dropped = "only denied acts"
 
 
 def _negated_before(doc: Doc, mention: Mention, cues: list, covered: set[int], bridge: set[str], max_gap: int) -> bool:
@@ -440,7 +466,25 @@ def sentence_sides(doc: Doc, turning_point: date) -> dict[tuple[int, int], str]:
     for span in {m.sentence for m in doc._.coi_mentions or []}:
         if span not in found:
             found[span] = sides(text[span[0]:span[1]], turning_point)
+    # A sentence that gives no date of its own continues the dated one before it in the same paragraph ("On 5
+    # December 2024 government forces arrested ... Fighting continued until the army withdrew").
+    previous: tuple[tuple[int, int], set[str]] | None = None
+    for span in sorted(found):
+        if not found[span] and previous is not None and "\n" not in _space_before(text, span[0], previous[0][0]):
+            found[span] = previous[1]
+        if len(found[span]) == 1:
+            previous = (span, found[span])
+        elif found[span]:
+            previous = None
     return {span: next(iter(s)) for span, s in found.items() if len(s) == 1}
+
+
+def _space_before(text: str, start: int, limit: int) -> str:
+    """The white space between a sentence and the text before it (a line break there ends a paragraph)."""
+    index = start
+    while index > limit and text[index - 1].isspace():
+        index -= 1
+    return text[index:start]
 
 
 def apply_dating(doc: Doc, turning_point: date, epochs: tuple[str, str]) -> None:
