@@ -439,6 +439,22 @@ def test_the_capital_as_a_reference_point_or_the_government(tagger):
     assert "SY02" in {p[:4] for p in found["region"]}
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Returnees were arrested at the border; Damascus has meanwhile kept urging refugees to come home.", "en"),
+    ("Civil registry documents issued in Qamishli are not recognised by Damascus.", "en"),
+    ("Des civils ont été tués à Zamalka ; Damas, qui dément toute implication, a promis une enquête.", "fr")])
+def test_the_capital_as_the_government_that_speaks_or_decides(tagger, text, language):
+    found, _ = tags(tagger, text, language, published="2022-02-10")
+    assert "SY01" not in {pcode[:4] for pcode in found["region"]}
+
+
+def test_a_denial_ends_where_the_sentence_turns_to_condemn(tagger):
+    found, _ = tags(tagger, "Le patriarcat a démenti que des familles aient été chassées de leurs maisons à Wadi "
+                            "al-Nasara, tout en condamnant l'incendie d'un sapin de Noël à Suqaylabiyah.", "fr",
+                    published="2024-12-27")
+    assert "forced_displacement" not in found["threat"] and "religious_freedom_restriction" in found["threat"]
+
+
 def test_the_ends_of_a_road_are_not_where_it_happened(tagger):
     found, _ = tags(tagger, "Gunmen abducted two men on the Damascus–Daraa highway near Ghabagheb.")
     assert {p[:4] for p in found["region"]} == {"SY12"}  # Ghabagheb, not the road's two ends

@@ -15,7 +15,7 @@ PUNCT_HYPHENS = {"-", "‐", "‑", "–"}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 # Where the scope of a denial ends: a contrast or a new clause ("denied that X, but Y happened").
 SCOPE_ENDS = {";", ":", "but", "though", "although", "however", "whereas", "while", "yet", "maar", "hoewel", "terwijl",
-              "aber", "jedoch", "während", "obwohl", "mais", "cependant", "tandis", "bien", "لكن", "غير", "بينما", "إلا"}
+              "aber", "jedoch", "während", "obwohl", "mais", "cependant", "tandis", "bien", "tout", "لكن", "غير", "بينما", "إلا"}
 DISJUNCTIONS = {"or", "nor", "ou", "ni", "oder", "noch", "of", "أو", "او"}
 CLAUSE_JOINS = {"and", "but", "en", "maar", "und", "aber", "et", "mais", "و", "لكن"}
 COORDINATORS = {"or", "and", "nor", ",", "،", "و", "أو", "او", "of", "en", "noch", "ou", "et", "ni", "oder", "und", "noch"}
@@ -296,6 +296,8 @@ def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:
 # agreed"), as opposed to a place ("a lawyer in Damascus said").
 _AUXILIARIES = {"has", "have", "had", "is", "was", "will", "would", "also", "reportedly", "heeft", "hebben", "hat", "haben",
                 "a", "ont"}
+_ADVERBS = {"meanwhile", "again", "repeatedly", "officially", "publicly", "since", "already", "now", "still"}
+_RELATIVES = {"which", "who", "qui", "die", "dat", "welche", "der"}
 _CLAUSE_OPENERS = {"", ".", ",", ";", ":", "and", "with", "while", "but", "that", "as", "after", "when", "both"}
 
 
@@ -312,13 +314,19 @@ def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set
             if following == "on" and _norm(doc, verb + 1) in _WEEKDAYS:
                 verb += 2  # "Damascus on Monday denied"
             verb += _norm(doc, verb) in _AUXILIARIES  # "Damascus has said"
+            verb += _norm(doc, verb) in _ADVERBS  # "Damascus has meanwhile kept urging"
             if _norm(doc, verb) in capital_verbs:
                 return True  # "Damascus insisted that ..."
+            if following == "," and _norm(doc, mention.end + 1) in _RELATIVES \
+                    and _norm(doc, mention.end + 2) in capital_verbs:
+                return True  # "Damas, qui dément toute implication"
             if following == "and" and mention.end + 2 < len(doc) and doc[mention.end + 1].text[:1].isupper():
                 verb = mention.end + 2 + (_norm(doc, mention.end + 2) in _AUXILIARIES)
                 if _norm(doc, verb) in capital_verbs:
                     return True  # "Damascus and Ankara agreed", "Damascus and Moscow have blocked"
         previous = _norm(doc, mention.start - 1)
+        if previous == "by" and capital_verbs and _norm(doc, mention.start - 2) in capital_verbs:
+            return True  # "documents not recognised by Damascus"
         if previous in capital_before or (previous in {"de", "in", "van", "von", "of", "à", "a"}
                                          and _norm(doc, mention.start - 2) in capital_before):
             return True  # "حكومة دمشق", "de regering in Damascus"
