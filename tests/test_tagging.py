@@ -309,7 +309,9 @@ def test_an_act_names_its_group_unless_it_is_negated(tagger):
     ("Le requérant, ancien sous-officier de l'armée, craint des représailles à Jablé.", "fr",
      "former_government_affiliates", "transitional_authorities"),
     ("قتل مسلحون مجهولون عنصرا سابقا في قوات النظام في درعا.", "ar", "former_government_affiliates",
-     "former_government_forces")])
+     "former_government_forces"),
+    ("Gunmen shot dead a former Air Force Intelligence officer outside his home in Hama.", "en",
+     "former_government_affiliates", "former_government_forces")])
 def test_an_actor_named_as_former_employer_is_a_group(tagger, text, language, group, actor):
     found, _ = tags(tagger, text, language, published="2025-06-01")
     assert group in found["group"] and actor not in found["actor"]
@@ -336,6 +338,19 @@ def test_an_actor_whose_acts_are_all_denied_did_nothing(tagger):
     found, _ = tags(tagger, "The ministry said all accredited journalists could work freely in Latakia.",
                     published="2025-11-04")
     assert not found["actor"]  # a source that reports no act
+
+
+def test_an_actor_that_denies_without_an_act_is_not_the_perpetrator(tagger):
+    found, _ = tags(tagger, "Rockets with sarin hit Zamalka, killing hundreds. The government denied any involvement.",
+                    published="2013-09-16")
+    assert "former_government_forces" not in found["actor"] and "indiscriminate_attack" in found["threat"]
+
+
+def test_a_protest_names_opponents_only_where_something_happens(tagger):
+    found, _ = tags(tagger, "Protests against the security situation took place in Sweida in September.")
+    assert "perceived_opponents" not in found["group"]
+    found, _ = tags(tagger, "Security forces arrested dozens of protesters in Sweida in September.")
+    assert "perceived_opponents" in found["group"]
 
 
 def test_people_linked_to_an_actor_are_its_group(tagger):

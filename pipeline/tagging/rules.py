@@ -69,6 +69,12 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
         if any(m.flag == "money" for m in mentions) else set()
     abduction_ends = {end for _, end in abduction_sentences}
     document_nouns = words.get("words:document_nouns", set())
+    # A protest named where nothing happens to anyone ("protests took place in Sweida") names no one at risk.
+    gathering_nouns = words.get("words:gathering_nouns", set())
+    acted = {m.sentence for m in mentions if m.kind == "threat"}
+    for mention in mentions:
+        if mention.kind == "group" and mention.sentence not in acted and norm_phrase(mention.surface) in gathering_nouns:
+            mention.dropped = "a protest, no harm told"
     # A document named ("his identity card", "the civil registry") is not a harm unless the sentence says one.
     documents = [(m, norm_phrase(m.surface) in document_nouns) for m in mentions
                  if m.kind == "threat" and m.value == "discrimination_documentation"]
@@ -169,14 +175,22 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
         earlier = mention.value.partition(">")[0]  # a date-dependent actor's side before the turning point
         if earlier not in members:
             continue
+        # "a former Air Force Intelligence officer": the actor's own member, named with "former"
+        if _norm(doc, mention.end - 1) in nouns and _norm(doc, mention.start - 1) in former:
+            mention.kind, mention.value = "group", members[earlier]
+            continue
         index = mention.start - 1
+        # "an officer in the former army", "ضباط في النظام البائد"
+        named_former = any(_norm(doc, i) in former for i in range(mention.start, mention.end))
         while _norm(doc, index) in _ARTICLES or _norm(doc, index) in former:  # "links to the former administration"
+            named_former = named_former or _norm(doc, index) in former
             index -= 1
         if _norm(doc, index) not in prepositions:
             continue
         # nearest first, read as the word lists are ("sous-officier" as "sous officier")
-        before = [_norm(doc, i).replace("-", " ") for i in range(index - 1, index - 5, -1)]
-        if (before[0] in nouns and former.intersection(before[1:])) or (before[0] in former and before[1] in nouns):
+        before = [_norm(doc, i).replace("-", " ") for i in range(index - 1, index - 7, -1)]
+        if (before[0] in nouns and (named_former or former.intersection(before[1:]))) \
+                or (before[0] in former and before[1] in nouns):
             mention.kind, mention.value = "group", members[earlier]
         elif before[0] in verbs and mention.value in members:  # a date-dependent actor is not known yet here
             mention.kind, mention.value = "group", members[mention.value]
@@ -385,9 +399,15 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
     for mention in mentions:
         if mention.kind == "threat":
             acts.setdefault(mention.sentence, []).append(mention.negated)
+    denials = {start for start, _, name in cues if name == "negation"}
     for mention in mentions:
-        if mention.kind == "actor" and all(acts.get(mention.sentence, [False])):
+        if mention.kind != "actor":
+            continue
+        if all(acts.get(mention.sentence, [False])):
             mention.dropped = "only denied acts"
+        elif not any(not negated for negated in acts.get(mention.sentence, [])) and \
+                (mention.end in denials or (mention.end + 1 in denials and _norm(doc, mention.end) in _AUXILIARIES)):
+            mention.dropped = "a denial"  # "The government denied any involvement and blamed ..."
 
 
 def _negated_before(doc: Doc, mention: Mention, cues: list, covered: set[int], bridge: set[str], max_gap: int) -> bool:
