@@ -346,6 +346,15 @@ def test_an_actor_that_denies_without_an_act_is_not_the_perpetrator(tagger):
     assert "former_government_forces" not in found["actor"] and "indiscriminate_attack" in found["threat"]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Gunmen attacked Jaramana after an audio clip insulting the Prophet spread online.", "en"),
+    ("In dorpen rond Jableh werden burgers geëxecuteerd nadat hun was gevraagd naar hun geloofsovertuiging.", "nl"),
+    ("Bei einem Anschlag auf schiitische Pilger in Sayyida Zainab wurden 70 Menschen getötet.", "de")])
+def test_wording_of_sectarian_targeting(tagger, text, language):
+    found, _ = tags(tagger, text, language, published="2025-05-02")
+    assert "sectarian_violence" in found["threat"]
+
+
 def test_a_protest_names_opponents_only_where_something_happens(tagger):
     found, _ = tags(tagger, "Protests against the security situation took place in Sweida in September.")
     assert "perceived_opponents" not in found["group"]
