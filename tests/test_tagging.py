@@ -466,10 +466,26 @@ def test_the_capital_as_a_reference_point_or_the_government(tagger):
 @pytest.mark.parametrize("text, language", [
     ("Returnees were arrested at the border; Damascus has meanwhile kept urging refugees to come home.", "en"),
     ("Civil registry documents issued in Qamishli are not recognised by Damascus.", "en"),
-    ("Des civils ont été tués à Zamalka ; Damas, qui dément toute implication, a promis une enquête.", "fr")])
+    ("Des civils ont été tués à Zamalka ; Damas, qui dément toute implication, a promis une enquête.", "fr"),
+    ("Israelische Luftangriffe trafen Stellungen nahe Kiswa. Damaskus verurteilte die Angriffe.", "de"),
+    ("In der belagerten Ost-Ghouta bei Damaskus wurden 550 Zivilisten getötet.", "de"),
+    ("Gunmen abducted two men from Shahba as they drove towards Damascus.", "en")])
 def test_the_capital_as_the_government_that_speaks_or_decides(tagger, text, language):
     found, _ = tags(tagger, text, language, published="2022-02-10")
     assert "SY01" not in {pcode[:4] for pcode in found["region"]}
+
+
+def test_an_origin_named_after_the_place_in_german(tagger):
+    found, _ = tags(tagger, "Dem Kläger, einem aus Idlib stammenden Wehrdienstentzieher, droht die Einberufung.", "de",
+                    published="2021-11-24")
+    assert not found["region"]
+
+
+def test_rescuers_who_report_are_a_source_not_the_people_concerned(tagger):
+    found, _ = tags(tagger, "Rescue workers said airstrikes killed twelve people in Ariha.", published="2019-06-01")
+    assert "medical_humanitarian_workers" not in found["group"]
+    found, _ = tags(tagger, "Airstrikes killed three rescue workers in Ariha.", published="2019-06-01")
+    assert "medical_humanitarian_workers" in found["group"]
 
 
 def test_a_denial_ends_where_the_sentence_turns_to_condemn(tagger):

@@ -99,11 +99,13 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                 mention.dropped = "metonymy"
             elif mention.sentence in placed_elsewhere and _is_road_end(doc, mention, road_after):
                 mention.dropped = "a road named"  # "on the Damascus–Daraa highway near Ghabagheb"
-            elif mention.value and mention.value.startswith("SY01") and _norm(doc, mention.start - 1) == "of" \
-                    and _norm(doc, mention.start - 2) in direction_before:
+            elif mention.value and mention.value.startswith("SY01") and (
+                    (_norm(doc, mention.start - 1) == "of" and _norm(doc, mention.start - 2) in direction_before)
+                    or _norm(doc, mention.start - 1) in _NEAR):
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 mention.dropped = "a reference point"
-            elif origin_before and _after_origin(doc, mention.start, origin_before):
+            elif origin_before and (_after_origin(doc, mention.start, origin_before) or (
+                    _norm(doc, mention.start - 1) in _FROM and _norm(doc, mention.end) in origin_before)):
                 mention.dropped = "a place of origin"  # "originaire de Deraa", "المنحدر من بصر الحرير"
             elif _is_seat(doc, mention, seat_before):
                 mention.dropped = "an organisation's seat"  # "a network based in Idlib", "die in Aleppo ansässige"
@@ -197,6 +199,10 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
 
 
 # Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
+# "Ost-Ghouta bei Damaskus": a place near the capital is not in it.
+_NEAR = {"near", "bei", "nahe", "nabij", "nearby"}
+# "einem aus Idlib stammenden Wehrdienstentzieher": the origin word after the place.
+_FROM = {"aus", "uit", "from"}
 _DESTINATION_PREPOSITIONS = {"to", "towards", "for", "vers", "à", "a", "naar", "nach", "الى", "إلى"}
 
 # Words between a speaker and its verb: "the ministry has said", "the Asayish on Monday said".
