@@ -475,6 +475,13 @@ def test_the_capital_as_the_government_that_speaks_or_decides(tagger, text, lang
     assert "SY01" not in {pcode[:4] for pcode in found["region"]}
 
 
+def test_people_who_fled_are_displaced_but_fleeing_gunmen_are_not(tagger):
+    found, _ = tags(tagger, "Thousands of residents of Nubl fled south as the factions advanced.", published="2024-12-02")
+    assert "forced_displacement" in found["threat"] and "returnees_idps" not in found["group"]
+    found, _ = tags(tagger, "Two men on a motorcycle opened fire on him in Daraa and fled.", published="2024-02-02")
+    assert "forced_displacement" not in found["threat"]
+
+
 def test_an_origin_named_after_the_place_in_german(tagger):
     found, _ = tags(tagger, "Dem Kläger, einem aus Idlib stammenden Wehrdienstentzieher, droht die Einberufung.", "de",
                     published="2021-11-24")
