@@ -198,11 +198,11 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
             mention.kind, mention.value = "group", members[mention.value]
 
 
-# Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
 # "Ost-Ghouta bei Damaskus": a place near the capital is not in it.
 _NEAR = {"near", "bei", "nahe", "nabij", "nearby"}
 # "einem aus Idlib stammenden Wehrdienstentzieher": the origin word after the place.
 _FROM = {"aus", "uit", "from"}
+# Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
 _DESTINATION_PREPOSITIONS = {"to", "towards", "for", "vers", "à", "a", "naar", "nach", "الى", "إلى"}
 
 # Words between a speaker and its verb: "the ministry has said", "the Asayish on Monday said".
@@ -409,10 +409,10 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
     for mention in mentions:
         if mention.kind != "actor":
             continue
-        if all(acts.get(mention.sentence, [False])):
-            mention.dropped = "only denied acts"
-        elif not any(not negated for negated in acts.get(mention.sentence, [])) and \
-                (mention.end in denials or (mention.end + 1 in denials and _norm(doc, mention.end) in _AUXILIARIES)):
+        if mention.sentence in acts:
+            if all(acts[mention.sentence]):
+                mention.dropped = "only denied acts"
+        elif mention.end in denials or (mention.end + 1 in denials and _norm(doc, mention.end) in _AUXILIARIES):
             mention.dropped = "a denial"  # "The government denied any involvement and blamed ..."
 
 
