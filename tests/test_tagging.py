@@ -469,6 +469,7 @@ def test_the_capital_as_a_reference_point_or_the_government(tagger):
     ("Des civils ont été tués à Zamalka ; Damas, qui dément toute implication, a promis une enquête.", "fr"),
     ("Israelische Luftangriffe trafen Stellungen nahe Kiswa. Damaskus verurteilte die Angriffe.", "de"),
     ("In der belagerten Ost-Ghouta bei Damaskus wurden 550 Zivilisten getötet.", "de"),
+    ("Regierungstruppen rückten in Daraya südwestlich von Damaskus ein und erschossen junge Männer.", "de"),
     ("Gunmen abducted two men from Shahba as they drove towards Damascus.", "en")])
 def test_the_capital_as_the_government_that_speaks_or_decides(tagger, text, language):
     found, _ = tags(tagger, text, language, published="2022-02-10")
@@ -486,6 +487,14 @@ def test_an_origin_named_after_the_place_in_german(tagger):
     found, _ = tags(tagger, "Dem Kläger, einem aus Idlib stammenden Wehrdienstentzieher, droht die Einberufung.", "de",
                     published="2021-11-24")
     assert not found["region"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("A 27-year-old man from Homs, now living in Lebanon, said his brother was arrested near Tartous.", "en"),
+    ("Een man uit Homs die nu in Libanon verblijft, zei dat zijn broer bij Tartous werd aangehouden.", "nl")])
+def test_where_someone_now_living_abroad_comes_from_is_not_where_it_happened(tagger, text, language):
+    found, _ = tags(tagger, text, language, published="2023-03-15")
+    assert {pcode[:4] for pcode in found["region"]} == {"SY10"}
 
 
 def test_rescuers_who_report_are_a_source_not_the_people_concerned(tagger):

@@ -86,6 +86,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     road_after = words.get("words:road_after", set())
     seat_before = words.get("words:seat_before", set())
     origin_before = words.get("words:origin_before", set())
+    now_elsewhere = words.get("words:now_elsewhere", set())  # "a man from Homs, now living in Lebanon"
     speech_verbs = words.get("words:speech_verbs", set())
     verbs_first = words.get("words:speech_verbs_first", set())
     destination_before = words.get("words:destination_before", set())
@@ -100,12 +101,14 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             elif mention.sentence in placed_elsewhere and _is_road_end(doc, mention, road_after):
                 mention.dropped = "a road named"  # "on the Damascus–Daraa highway near Ghabagheb"
             elif mention.value and mention.value.startswith("SY01") and (
-                    (_norm(doc, mention.start - 1) == "of" and _norm(doc, mention.start - 2) in direction_before)
+                    (_norm(doc, mention.start - 1) in _OF and _norm(doc, mention.start - 2) in direction_before)
                     or _norm(doc, mention.start - 1) in _NEAR):
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 mention.dropped = "a reference point"
             elif origin_before and (_after_origin(doc, mention.start, origin_before) or (
-                    _norm(doc, mention.start - 1) in _FROM and _norm(doc, mention.end) in origin_before)):
+                    _norm(doc, mention.start - 1) in _FROM and _norm(doc, mention.end) in origin_before)) \
+                    or (now_elsewhere and _norm(doc, mention.start - 1) in _FROM
+                        and any(_norm(doc, i) in now_elsewhere for i in range(mention.end, mention.end + 4))):
                 mention.dropped = "a place of origin"  # "originaire de Deraa", "المنحدر من بصر الحرير"
             elif _is_seat(doc, mention, seat_before):
                 mention.dropped = "an organisation's seat"  # "a network based in Idlib", "die in Aleppo ansässige"
@@ -198,10 +201,12 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
             mention.kind, mention.value = "group", members[mention.value]
 
 
+# "south of Damascus", "südwestlich von Damaskus", "ten zuiden van Damascus", "au sud de Damas"
+_OF = {"of", "von", "van", "de"}
 # "Ost-Ghouta bei Damaskus": a place near the capital is not in it.
 _NEAR = {"near", "bei", "nahe", "nabij", "nearby"}
 # "einem aus Idlib stammenden Wehrdienstentzieher": the origin word after the place.
-_FROM = {"aus", "uit", "from"}
+_FROM = {"aus", "uit", "from", "de", "d", "من"}
 # Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
 _DESTINATION_PREPOSITIONS = {"to", "towards", "for", "vers", "à", "a", "naar", "nach", "الى", "إلى"}
 
@@ -347,7 +352,7 @@ def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set
         previous = _norm(doc, mention.start - 1)
         if previous == "by" and capital_verbs and _norm(doc, mention.start - 2) in capital_verbs:
             return True  # "documents not recognised by Damascus"
-        if previous in capital_before or (previous in {"de", "in", "van", "von", "of", "à", "a"}
+        if previous in capital_before or (previous in {"de", "in", "van", "von", "of", "à", "a", "with"}
                                          and _norm(doc, mention.start - 2) in capital_before):
             return True  # "حكومة دمشق", "de regering in Damascus"
     return False
