@@ -384,6 +384,9 @@ def test_deaths_told_after_a_strike_are_the_strike(tagger):
     found, _ = tags(tagger, "Gunmen stopped a bus near Salamiyah. At least 12 civilians were killed.",
                     published="2024-10-30")
     assert "unlawful_killing" in found["threat"]
+    found, _ = tags(tagger, "Under the siege of Yarmouk, 128 residents died of starvation for lack of food.",
+                    published="2014-03-11")
+    assert "humanitarian_access_denial" in found["threat"] and "unlawful_killing" not in found["threat"]
 
 
 def test_sexual_violence_is_not_also_ill_treatment_read_out_of_it(tagger):

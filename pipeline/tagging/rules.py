@@ -56,8 +56,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     affiliation_after = words.get("words:affiliation_after", set())
     locative_before = words.get("words:locative_before", set())
     person_nouns = words.get("words:person_nouns", set())
-    attack_sentences = {m.sentence for m in mentions if m.kind == "threat"
-                        and m.value in ("indiscriminate_attack", "armed_clashes", "torture_ill_treatment")} \
+    attack_sentences = {m.sentence for m in mentions if m.kind == "threat" and m.value in (
+        "indiscriminate_attack", "armed_clashes", "torture_ill_treatment", "humanitarian_access_denial")} \
         if deaths_by_attack else set()
     # deaths told in the sentence after a strike or fighting ("Airstrikes hit the market. Twelve were killed.")
     attack_ends = {m.sentence[1] for m in mentions if m.kind == "threat"
