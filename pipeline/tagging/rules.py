@@ -484,9 +484,11 @@ def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str],
     text = doc_text(doc)
     # The sentence that names them and the one after it ("... deported dozens of refugees. He was arrested as soon
     # as he was handed over at the border."), when either of the two names the border or the country.
-    after = {m.sentence for m in mentions if m.sentence and any(r[1] == m.sentence[0] for r in named)}
+    named_ends = {end for _, end in named}
+    after = {m.sentence for m in mentions if m.sentence and m.sentence[0] in named_ends}
     told = {s for s in named | after if any(w.startswith(abroad) for w in norm_phrase(text[s[0]:s[1]]).split())}
-    qualifying = (named & told) | {s for s in after if s in told or any(r[1] == s[0] for r in named & told)}
+    told_ends = {end for _, end in named & told}
+    qualifying = (named & told) | {s for s in after if s in told or s[0] in told_ends}
     return [Mention("threat", "returnee_ill_treatment", m.start, m.end, m.start_char, m.end_char, m.surface, "implied",
                     sentence=m.sentence)
             for m in mentions if m.kind == "threat" and m.value in on_return and m.sentence in qualifying
