@@ -514,6 +514,12 @@ def test_a_denial_ends_where_the_sentence_turns_to_condemn(tagger):
     assert "forced_displacement" not in found["threat"] and "religious_freedom_restriction" in found["threat"]
 
 
+def test_the_ends_of_a_road_named_first_in_arabic(tagger):
+    found, _ = tags(tagger, "منعت الحواجز المنتشرة على طريق دمشق–السويداء دخول قوافل المساعدات إلى محافظة السويداء.", "ar",
+                    published="2025-07-24")
+    assert {pcode[:4] for pcode in found["region"]} == {"SY13"}
+
+
 def test_the_ends_of_a_road_are_not_where_it_happened(tagger):
     found, _ = tags(tagger, "Gunmen abducted two men on the Damascus–Daraa highway near Ghabagheb.")
     assert {p[:4] for p in found["region"]} == {"SY12"}  # Ghabagheb, not the road's two ends

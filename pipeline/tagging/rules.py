@@ -261,9 +261,11 @@ _SEAT_PREPOSITIONS = {"in", "at", "a", "à", "au", "en", "dans", "im", "te", "ف
 def _is_road_end(doc: Doc, mention: Mention, road_after: set[str]) -> bool:
     """A place named as one end of a road ("the Damascus–Daraa highway", "the Sweida-Damascus road")."""
     if _norm(doc, mention.end) in PUNCT_HYPHENS:
-        return any(_norm(doc, i) in road_after for i in range(mention.end + 2, mention.end + 5))
+        return any(_norm(doc, i) in road_after for i in range(mention.end + 2, mention.end + 5)) \
+            or _norm(doc, mention.start - 1) in road_after  # "طريق دمشق–السويداء", "route Damas-Soueïda"
     if _norm(doc, mention.start - 1) in PUNCT_HYPHENS:
-        return any(_norm(doc, i) in road_after for i in range(mention.end, mention.end + 2))
+        return any(_norm(doc, i) in road_after for i in range(mention.end, mention.end + 2)) \
+            or any(_norm(doc, i) in road_after for i in range(mention.start - 4, mention.start - 2))
     return False
 
 
