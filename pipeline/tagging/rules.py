@@ -105,10 +105,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                     or _norm(doc, mention.start - 1) in _NEAR):
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 mention.dropped = "a reference point"
-            elif origin_before and (_after_origin(doc, mention.start, origin_before) or (
-                    _norm(doc, mention.start - 1) in _FROM and _norm(doc, mention.end) in origin_before)) \
-                    or (now_elsewhere and _norm(doc, mention.start - 1) in _FROM
-                        and any(_norm(doc, i) in now_elsewhere for i in range(mention.end, mention.end + 4))):
+            elif _is_origin(doc, mention, origin_before, now_elsewhere):
                 mention.dropped = "a place of origin"  # "originaire de Deraa", "المنحدر من بصر الحرير"
             elif _is_seat(doc, mention, seat_before):
                 mention.dropped = "an organisation's seat"  # "a network based in Idlib", "die in Aleppo ansässige"
@@ -230,6 +227,16 @@ def _is_speaker(doc: Doc, mention: Mention, speech_verbs: set[str], verbs_first:
         index += 1
     return _norm(doc, index) in speech_verbs and _norm(doc, index + 1 + (_norm(doc, index + 1) == "that")) \
         not in _SELF_REPORT
+
+
+def _is_origin(doc: Doc, mention: Mention, origin_before: set[str], now_elsewhere: set[str]) -> bool:
+    """A place named as where someone comes from: after an origin word ("originaire de Deraa"), before one in German
+    order ("aus Idlib stammend"), or with where they live now ("a man from Homs, now living in Lebanon")."""
+    after_from = _norm(doc, mention.start - 1) in _FROM
+    if origin_before and (_after_origin(doc, mention.start, origin_before)
+                          or (after_from and _norm(doc, mention.end) in origin_before)):
+        return True
+    return after_from and any(_norm(doc, i) in now_elsewhere for i in range(mention.end, mention.end + 4))
 
 
 def _after_origin(doc: Doc, start: int, origin_before: set[str], reach: int = 8) -> bool:
