@@ -652,6 +652,89 @@ def test_district_parents_in_tag_text():
     assert region["pcode"] == "SY0602" and region["parents"] == ["SY06"] and region["level"] == "admin2"
 
 
+# -- tagger 1.6 ----------------------------------------------------------------------------------------------
+
+
+def test_gunmen_keep_their_tag_when_the_words_after_name_no_affiliation(tagger):
+    # "who accused them of ..." and "from neighbouring towns" say nothing of whom the gunmen belong to.
+    found, _ = tags(tagger, "Gunmen who accused them of informing on their neighbours killed three men in Homs.",
+                    published="2025-01-27")
+    assert "unidentified_armed_men" in found["actor"]
+    found, _ = tags(tagger, "Gunmen from neighbouring towns attacked Jaramana; local Druze fighters fought back.",
+                    published="2025-05-01")
+    assert "unidentified_armed_men" in found["actor"]
+    # ... while a word of belonging or a named actor right after still names it.
+    found, _ = tags(tagger, "Gunmen from nearby towns, some of them affiliated with General Security, attacked "
+                            "Jaramana.", published="2025-05-01")
+    assert found["actor"] == {"transitional_authorities"}
+
+
+def test_state_force_words_after_a_foreign_state_or_the_sna_are_theirs(tagger):
+    found, _ = tags(tagger, "Turkey's defence ministry stated that its operations targeted only terrorist positions.",
+                    published="2025-01-20")
+    assert "transitional_authorities" not in found["actor"]
+    found, _ = tags(tagger, "In Afrin, factions of the Syrian National Army seized olive groves. Owners who returned "
+                            "were detained by the military police.", published="2022-09-01")
+    assert found["actor"] == {"sna_factions"}
+    # Without the SNA named first the military police is the state's.
+    found, _ = tags(tagger, "Owners who returned were detained by the military police in Homs.", published="2022-09-01")
+    assert found["actor"] == {"former_government_forces"}
+    found, _ = tags(tagger, "Families found execution rooms used by the former government's military police.",
+                    published="2024-12-10")
+    assert found["actor"] == {"former_government_forces"}
+
+
+def test_the_counter_terrorism_court_is_dated(tagger):
+    text = "Several detainees were referred to the Counter-Terrorism Court without access to counsel."
+    assert tags(tagger, text, published="2020-01-01")[0]["actor"] == {"former_government_forces"}
+    assert tags(tagger, text, published="2026-02-03")[0]["actor"] == {"transitional_authorities"}
+
+
+def test_an_actor_right_after_a_denial_is_the_one_denying(tagger):
+    found, _ = tags(tagger, "اختطف مسلحون مجهولون نساء في ريف اللاذقية، في حين نفت وزارة الداخلية ثبوت أي حالة خطف.",
+                    "ar", "2025-06-18")
+    assert found["actor"] == {"unidentified_armed_men"} and "kidnapping_abduction" in found["threat"]
+
+
+def test_negations_that_reach_past_questioning(tagger):
+    found, _ = tags(tagger, "UNHCR has received no reports of returnees being systematically arrested or questioned "
+                            "on arrival.", published="2025-06-20")
+    assert not found["threat"] & {"arbitrary_detention", "returnee_ill_treatment"}
+    found, _ = tags(tagger, "Terugkeerders zeiden dat zij aan de grens niet werden ondervraagd of vastgehouden.", "nl",
+                    "2024-12-20")
+    assert not found["threat"] & {"arbitrary_detention", "returnee_ill_treatment"}
+    # ... and a plain report still counts.
+    found, _ = tags(tagger, "Returnees were arrested on arrival at the border.", published="2025-06-20")
+    assert "arbitrary_detention" in found["threat"]
+
+
+def test_damascus_calling_on_donors_is_the_government(tagger):
+    assert "SY01" not in tags(tagger, "Damascus has called on donors to fund reconstruction.",
+                              published="2025-06-20")[0]["region"]
+    assert "SY01" in tags(tagger, "Shelling hit Damascus on Monday.", published="2025-06-20")[0]["region"]
+
+
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("ISIS police flogs men caught smoking in Raqqa.", "en", "threat", "torture_ill_treatment"),
+    ("The Commission called these crimes genocide.", "en", "threat", "sectarian_violence"),
+    ("Checkpoints kept turning back food and medical supplies.", "en", "threat", "humanitarian_access_denial"),
+    ("Residents cannot leave without authorisation from the camp administration.", "en", "threat",
+     "movement_restriction"),
+    ("LHBTI'ers in Damascus werden gechanteerd.", "nl", "group", "lgbtiq"),
+    ("Mehrere trans Frauen wurden an einem Kontrollpunkt festgehalten.", "de", "group", "lgbtiq"),
+    ("Kinder berichteten von erzwungenem Religionsunterricht.", "de", "threat", "religious_freedom_restriction"),
+    ("La Commission qualifie ces crimes de génocide.", "fr", "threat", "sectarian_violence"),
+    ("وجلد عناصر الحسبة رجالاً في الساحات العامة.", "ar", "threat", "torture_ill_treatment"),
+])
+def test_wording_added_in_tagger_1_6(tagger, text, language, facet, expected):
+    assert expected in tags(tagger, text, language)[0][facet]
+
+
+def test_words_that_only_look_like_tags(tagger):
+    assert not tags(tagger, "Patients had pinpoint pupils after the attack.")[0]["group"]
+    assert "christians" not in tags(tagger, "Ambtenaren werden op non-actief gesteld.", "nl")[0]["group"]
+
+
 # -- the bar -------------------------------------------------------------------------------------------------
 
 

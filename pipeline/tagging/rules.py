@@ -129,8 +129,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "a source"  # "the Interior Ministry blamed an ISIS cell", "أعلنت وزارة الداخلية"
         elif mention.flag == "generic" and mention.kind == "actor" and affiliation:
             following = _norm(doc, mention.end)
-            if following in affiliation_after or (following in PUNCT_HYPHENS and _norm(doc, mention.end + 1)
-                                                   in affiliation_after):
+            if (following in affiliation_after or (following in PUNCT_HYPHENS and _norm(doc, mention.end + 1)
+                                                    in affiliation_after)) and _affiliation_named(doc, mentions, mention):
                 mention.dropped = "affiliation named"
         elif mention.flag == "generic" and mention.kind == "threat" and (mention.sentence in attack_sentences
                                                                          or mention.sentence[0] in attack_ends):
@@ -145,6 +145,49 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
     _sexual_violence_only(mentions)
+    _state_forces_of_others(doc, mentions)
+
+
+# "gunmen from neighbouring villages", "armed men who accused them of ...": the words after name no affiliation.
+_UNNAMED_ORIGINS = {"neighbouring", "neighboring", "nearby", "surrounding", "outside", "rival", "other"}
+_BELONGING = {"belong", "belonged", "belonging", "affiliated", "linked", "loyal", "members", "member", "part",
+              "identified", "wearing", "wore", "uniforms", "insignia"}
+
+
+def _affiliation_named(doc: Doc, mentions: list[Mention], mention: Mention, window: int = 8) -> bool:
+    """The words after a generic actor name whom it belongs to ("gunmen affiliated with the Fourth Division",
+    "gunmen from the Fourth Division"). After "who" or "from nearby ..." that takes a word of belonging or another
+    actor within a few words: "armed men who said they belonged to it", not "gunmen who accused them of ..." or
+    "gunmen from neighbouring towns attacked"."""
+    following = _norm(doc, mention.end)
+    if following == "from" and _norm(doc, mention.end + 1) not in _UNNAMED_ORIGINS or following not in ("from", "who"):
+        return True
+    stop = next((i for i in range(mention.end, mention.end + window) if _norm(doc, i) in (";", ":")),
+                mention.end + window)  # the clause ends: "gunmen from nearby towns attacked; Druze fighters ..."
+    return any(_norm(doc, i) in _BELONGING for i in range(mention.end + 1, stop)) or any(
+        other.kind == "actor" and other.flag != "generic" and other.sentence == mention.sentence
+        and mention.end <= other.start < stop for other in mentions)
+
+
+# The military police of the areas the Syrian National Army holds is its own ("detained by the military police").
+_MILITARY_POLICE = ("military police", "militaire politie", "militärpolizei", "police militaire", "الشرطة العسكرية")
+_FOREIGN_STATES = {"turkey", "russia", "israel"}
+
+
+def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
+    """Words that name the Syrian state's forces ("the defence ministry", "military police") belong to someone
+    else right after a foreign state ("Turkey's defence ministry"), and the military police after the Syrian
+    National Army was named is that army's."""
+    actors = [m for m in mentions if m.kind == "actor" and m.dropped is None]
+    for mention in actors:
+        if not (mention.value and ">" in mention.value):
+            continue
+        before = mention.start - 1 if _norm(doc, mention.start - 1) in ("s", "'s") else mention.start
+        if any(other.end == before and other.value in _FOREIGN_STATES for other in actors):
+            mention.dropped = "another state's forces"
+        elif any(police in mention.surface.lower() for police in _MILITARY_POLICE) and any(
+                other.value == "sna_factions" and other.end <= mention.start for other in actors):
+            mention.value = "sna_factions"
 
 
 def _sexual_violence_only(mentions: list[Mention]) -> None:
@@ -420,10 +463,13 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
         if mention.kind == "threat":
             acts.setdefault(mention.sentence, []).append(mention.negated)
     denials = {start for start, _, name in cues if name == "negation"}
+    denied_after = {end for _, end, _ in scope_cues}
     for mention in mentions:
         if mention.kind != "actor":
             continue
-        if mention.sentence in acts:
+        if mention.start in denied_after:
+            mention.dropped = "a denial"  # "نفت وزارة الداخلية ثبوت أي حالة", "denied that government forces ..."
+        elif mention.sentence in acts:
             if all(acts[mention.sentence]):
                 mention.dropped = "only denied acts"
         elif mention.end in denials or (mention.end + 1 in denials and _norm(doc, mention.end) in _AUXILIARIES):
