@@ -32,6 +32,10 @@ def tags(tagger, text, language="en", published="2023-06-01"):
     return {kind: set(tagged.values(kind)) for kind in ("region", "group", "threat", "actor")}, tagged
 
 
+def governorates(found):
+    return {pcode[:4] for pcode in found["region"]}
+
+
 # -- factories ---------------------------------------------------------------------------------------------
 
 
@@ -733,6 +737,91 @@ def test_wording_added_in_tagger_1_6(tagger, text, language, facet, expected):
 def test_words_that_only_look_like_tags(tagger):
     assert not tags(tagger, "Patients had pinpoint pupils after the attack.")[0]["group"]
     assert "christians" not in tags(tagger, "Ambtenaren werden op non-actief gesteld.", "nl")[0]["group"]
+
+
+def test_an_act_inside_a_phrase_naming_another_act_is_that_act(tagger):
+    found, _ = tags(tagger, "Reservists were seized at flying checkpoints and sent to the front lines within days.",
+                    published="2020-11-26")
+    assert "forced_conscription" in found["threat"] and "armed_clashes" not in found["threat"]
+    found, _ = tags(tagger, "Tribal fighters retaliated by attacking an SDF checkpoint near al-Busayrah.",
+                    published="2025-09-03")
+    assert "armed_clashes" in found["threat"] and "movement_restriction" not in found["threat"]
+    # Sexual violence is still not also ill-treatment read out of the same phrase.
+    found, _ = tags(tagger, "Women were sexually abused in detention.")
+    assert "sexual_gender_based_violence" in found["threat"] and "torture_ill_treatment" not in found["threat"]
+
+
+def test_the_military_operations_command_is_dated(tagger):
+    text = "Fighters of the Military Operations Command entered Hama city after days of fighting."
+    assert tags(tagger, text, published="2024-12-06")[0]["actor"] == {"hts"}
+    assert tags(tagger, text, published="2025-01-26")[0]["actor"] == {"transitional_authorities"}
+
+
+def test_a_country_that_strikes_are_attributed_to_is_the_actor(tagger):
+    found, _ = tags(tagger, "Positions near Albu Kamal were hit by air strikes attributed to Israel.",
+                    published="2021-04-19")
+    assert "israel" in found["actor"]
+    found, _ = tags(tagger, "Thousands of refugees returned from Turkey.", published="2025-04-19")
+    assert "turkey" not in found["actor"]
+
+
+def test_damascus_denying_with_an_adverb_is_the_government(tagger):
+    found, _ = tags(tagger, "Damascus has consistently denied using toxic chemicals in Douma.", published="2023-01-27")
+    assert governorates(found) == {"SY03"}
+
+
+def test_german_genitive_place_names(tagger):
+    found, _ = tags(tagger, "In den Lagern im Norden Idlibs ist die Zahl der Frühverheiratungen gestiegen.", "de")
+    assert governorates(found) == {"SY07"}
+    found, _ = tags(tagger, "Nach der Rückeroberung Daraas wurden Hunderte festgenommen.", "de", "2019-01-15")
+    assert governorates(found) == {"SY12"}
+
+
+def test_flight_towards_a_place_does_not_place_the_events_there(tagger):
+    found, _ = tags(tagger, "SNA factions attacked Tal Rifaat, and Kurdish residents fled towards Tabqa.",
+                    published="2024-12-03")
+    assert governorates(found) == {"SY02"}
+
+
+def test_a_person_from_a_place_in_german_and_dutch(tagger):
+    # Another governorate is named for what happened: the place after "aus"/"uit" is where the person comes from.
+    found, _ = tags(tagger, "Ein Fotograf aus Jableh wurde in Damaskus drei Tage lang ohne Anklage festgehalten.", "de",
+                    "2025-04-02")
+    assert governorates(found) == {"SY01"}
+    found, _ = tags(tagger, "Het tribunaal in Damascus veroordeelde een student uit Hama tot vijftien jaar cel.", "nl",
+                    "2020-02-11")
+    assert governorates(found) == {"SY01"}
+    # Named alone, it is where it happened.
+    found, _ = tags(tagger, "Een man uit Homs werd bij een controlepost zwaar mishandeld.", "nl", "2025-02-11")
+    assert governorates(found) == {"SY04"}
+
+
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("He was picked up for filming a demonstration in Tal Rifaat.", "en", "threat", "expression_media_repression"),
+    ("Men who stayed said the factions take 30 percent of their olive harvest as a tax.", "en", "threat",
+     "extortion_looting"),
+    ("The Turkish-led offensive on Ras al-Ain began in October.", "en", "actor", "turkey"),
+    ("Druze factions carried out reprisals, driving thousands from their villages.", "en", "threat",
+     "forced_displacement"),
+    ("Fighters from the Aqidat tribe attacked SDF positions in Dhiban.", "en", "actor", "bedouin_tribal_groups"),
+    ("SNHR recorded the arrest of 19 young men wanted for compulsory and reserve military service.", "en", "group",
+     "military_service"),
+    ("ISIS verhinderde burgers de stad te verlaten.", "nl", "threat", "movement_restriction"),
+    ("Dienstplichtontduikers werden binnen enkele weken alsnog opgeroepen.", "nl", "threat", "forced_conscription"),
+    ("L'État islamique fait fouetter en public les hommes surpris en train de fumer.", "fr", "threat",
+     "torture_ill_treatment"),
+    ("Christliche Familien wurden von bewaffneten Männern bedroht.", "de", "actor", "unidentified_armed_men"),
+    ("ما دفع مئات العائلات إلى ترك قراها.", "ar", "threat", "forced_displacement"),
+])
+def test_wording_added_in_tagger_1_6_second_round(tagger, text, language, facet, expected):
+    assert expected in tags(tagger, text, language)[0][facet]
+
+
+def test_places_held_by_forces_are_not_detention(tagger):
+    found, _ = tags(tagger, "The trajectories point to launch sites held by government forces.", published="2013-09-10")
+    assert "arbitrary_detention" not in found["threat"]
+    found, _ = tags(tagger, "Families fled for fear of reprisals.", "en", "2024-12-06")
+    assert "sectarian_violence" not in found["threat"]
 
 
 # -- the bar -------------------------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     seat_before = words.get("words:seat_before", set())
     origin_before = words.get("words:origin_before", set())
     now_elsewhere = words.get("words:now_elsewhere", set())  # "a man from Homs, now living in Lebanon"
+    people_from = words.get("words:people_from", set())  # "ein Fotograf aus Jableh", "een student uit Hama"
     speech_verbs = words.get("words:speech_verbs", set())
     verbs_first = words.get("words:speech_verbs_first", set())
     destination_before = words.get("words:destination_before", set())
@@ -105,7 +106,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                     or _norm(doc, mention.start - 1) in _NEAR):
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 mention.dropped = "a reference point"
-            elif _is_origin(doc, mention, origin_before, now_elsewhere):
+            elif _is_origin(doc, mention, origin_before, now_elsewhere) \
+                    or _person_from(doc, mention, mentions, people_from):
                 mention.dropped = "a place of origin"  # "originaire de Deraa", "المنحدر من بصر الحرير"
             elif _is_seat(doc, mention, seat_before):
                 mention.dropped = "an organisation's seat"  # "a network based in Idlib", "die in Aleppo ansässige"
@@ -119,7 +121,9 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             index = _list_start(doc, mention.start, locative_before)
             previous = _norm(doc, index - 1)
             expelled = previous == "from" and _norm(doc, index - 2).startswith(("deport", "expel"))
-            if previous in locative_before and not expelled:
+            # "air strikes attributed to Israel": the country as the one who acted
+            attributed = previous in ("to", "on") and _norm(doc, index - 2) in _ATTRIBUTED
+            if previous in locative_before and not expelled and not attributed:
                 mention.dropped = "a country as a place"
         elif mention.kind == "actor" and (speech_verbs or verbs_first) \
                 and _is_speaker(doc, mention, speech_verbs, verbs_first) \
@@ -144,7 +148,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars", or in the next sentence
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
-    _sexual_violence_only(mentions)
+    _part_of_another_act(mentions)
     _state_forces_of_others(doc, mentions)
 
 
@@ -190,15 +194,23 @@ def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
             mention.value = "sna_factions"
 
 
-def _sexual_violence_only(mentions: list[Mention]) -> None:
-    """Ill-treatment read out of a sexual-violence phrase is that phrase ("sexually abused in detention" is not also
-    "abused in detention"); a phrase the lexicon gives both ids to keeps both."""
-    sexual = [(m.start, m.end) for m in mentions if m.kind == "threat" and m.value == "sexual_gender_based_violence"]
+# An act read out of part of a phrase that names another act is that phrase: "sexually abused in detention" is not
+# also "abused in detention", "sent to the front lines" is conscription, not fighting, "attacking an SDF checkpoint"
+# is fighting, not a checkpoint, and aid convoys "held for days" are aid held back, not people detained.
+_PART_OF = {"torture_ill_treatment": ("sexual_gender_based_violence",),
+            "armed_clashes": ("forced_conscription", "child_recruitment"), "movement_restriction": ("armed_clashes",),
+            "arbitrary_detention": ("humanitarian_access_denial",)}
+
+
+def _part_of_another_act(mentions: list[Mention]) -> None:
+    """Set aside an act that overlaps a phrase naming another act (_PART_OF); a phrase the lexicon gives both ids
+    keeps both."""
     for mention in mentions:
-        if mention.kind == "threat" and mention.value == "torture_ill_treatment" and mention.dropped is None and any(
-                start < mention.end and mention.start < end and (start, end) != (mention.start, mention.end)
-                for start, end in sexual):
-            mention.dropped = "part of a sexual-violence phrase"
+        wholes = _PART_OF.get(mention.value) if mention.kind == "threat" and mention.dropped is None else None
+        if wholes and any(other.kind == "threat" and other.value in wholes and other.dropped is None
+                          and other.start < mention.end and mention.start < other.end
+                          and (other.start, other.end) != (mention.start, mention.end) for other in mentions):
+            mention.dropped = "part of a phrase naming another act"
 
 
 # Articles between a preposition and the actor it names ("former members of the Fourth Division").
@@ -280,6 +292,14 @@ def _is_origin(doc: Doc, mention: Mention, origin_before: set[str], now_elsewher
                           or (after_from and _norm(doc, mention.end) in origin_before)):
         return True
     return after_from and any(_norm(doc, i) in now_elsewhere for i in range(mention.end, mention.end + 4))
+
+
+def _person_from(doc: Doc, mention: Mention, mentions: list[Mention], people_from: set[str]) -> bool:
+    """A place named as where a person comes from ("ein Fotograf aus Jableh", "een student uit Hama"), when the
+    passage names another governorate for what happened to them; named alone, it is where it happened."""
+    return _norm(doc, mention.start - 1) in _FROM and _norm(doc, mention.start - 2) in people_from and any(
+        other.kind == "region" and other.value and mention.value and other.value[:4] != mention.value[:4]
+        for other in mentions)
 
 
 def _after_origin(doc: Doc, start: int, origin_before: set[str], reach: int = 8) -> bool:
@@ -373,7 +393,9 @@ def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:
 # agreed"), as opposed to a place ("a lawyer in Damascus said").
 _AUXILIARIES = {"has", "have", "had", "is", "was", "will", "would", "also", "reportedly", "heeft", "hebben", "hat", "haben",
                 "a", "ont"}
-_ADVERBS = {"meanwhile", "again", "repeatedly", "officially", "publicly", "since", "already", "now", "still"}
+_ATTRIBUTED = {"attributed", "attributable", "ascribed", "blamed"}
+_ADVERBS = {"meanwhile", "again", "repeatedly", "officially", "publicly", "since", "already", "now", "still",
+            "consistently", "categorically", "flatly", "firmly", "strongly", "also", "previously", "always", "long"}
 _RELATIVES = {"which", "who", "qui", "die", "dat", "welche", "der"}
 _CLAUSE_OPENERS = {"", ".", ",", ";", ":", "and", "with", "while", "but", "that", "as", "after", "when", "both"}
 
