@@ -824,6 +824,60 @@ def test_places_held_by_forces_are_not_detention(tagger):
     assert "sectarian_violence" not in found["threat"]
 
 
+def test_gunmen_some_of_them_from_a_named_force(tagger):
+    found, _ = tags(tagger, "Gunmen, some of them members of factions affiliated with the Ministry of Defence, attacked "
+                            "Jaramana.", published="2025-05-05")
+    assert found["actor"] == {"transitional_authorities"}
+
+
+def test_french_and_german_capital_with_reflexive_or_adverbs(tagger):
+    assert "SY01" not in tags(tagger, "Damas s'est bornée à dénoncer une violation de la souveraineté syrienne.", "fr",
+                              "2024-10-30")[0]["region"]
+    assert "SY01" not in tags(tagger, "Damascus once again dismissed the Commission's findings as politicised.",
+                              published="2023-03-14")[0]["region"]
+
+
+def test_a_denial_with_a_claim_of_its_own(tagger):
+    # What the denier says happened ("saying ... clashes were continuing") is not denied.
+    found, _ = tags(tagger, "A Ministry of Defence spokesperson rejected reports that army units had shelled Alawite "
+                            "villages, saying its operations targeted armed remnants of the former regime, with whom "
+                            "clashes were continuing.", published="2025-03-20")
+    assert "armed_clashes" in found["threat"] and "indiscriminate_attack" not in found["threat"]
+
+
+def test_now_elsewhere_does_not_reach_past_a_conjunction(tagger):
+    found, _ = tags(tagger, "L'État islamique a exécuté vingt-cinq hommes dans l'amphithéâtre de Palmyre, et impose "
+                            "désormais aux femmes le port du voile intégral.", "fr", "2015-07-06")
+    assert governorates(found) == {"SY04"}
+    found, _ = tags(tagger, "A man from Jableh, now living in Germany, was beaten at a checkpoint in Tartous city.",
+                    published="2023-01-01")
+    assert governorates(found) == {"SY10"}
+
+
+def test_no_access_to_lawyers_is_an_unfair_trial_not_aid_denied(tagger):
+    found, _ = tags(tagger, "The court tried civilians in closed sessions in which defendants had no access to lawyers.",
+                    published="2021-03-30")
+    assert "unfair_trial_death_penalty" in found["threat"] and "humanitarian_access_denial" not in found["threat"]
+
+
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("Masked gunmen seized an Ismaili merchant on the road to Hama.", "en", "threat", "kidnapping_abduction"),
+    ("More than 1,500 Turkmen families have abandoned their villages.", "en", "threat", "forced_displacement"),
+    ("The Fourth Division kept Daraa al-Balad encircled, letting no flour or medicine in.", "en", "threat",
+     "humanitarian_access_denial"),
+    ("Their mothers have had no contact with them since.", "en", "threat", "enforced_disappearance"),
+    ("Hundreds of families crossed the Euphrates to escape the fighting.", "en", "threat", "forced_displacement"),
+    ("Au moins 65 personnes sont mortes de faim à Madaya.", "fr", "threat", "humanitarian_access_denial"),
+    ("Honderden gezinnen zijn de wijk ontvlucht.", "nl", "threat", "forced_displacement"),
+    ("Strijders van door Turkije gesteunde groeperingen vernielden heiligdommen.", "nl", "actor", "sna_factions"),
+    ("أُجبرت إحداهن على الزواج من خاطفها.", "ar", "threat", "sexual_gender_based_violence"),
+    ("اعتقلت دورية الصحفي بعد نشره تحقيقاً عن الفساد.", "ar", "threat", "expression_media_repression"),
+    ("Diese Milizen sollen Jugendliche, darunter Minderjährige, anwerben.", "de", "threat", "child_recruitment"),
+])
+def test_wording_added_in_tagger_1_6_third_round(tagger, text, language, facet, expected):
+    assert expected in tags(tagger, text, language, "2024-06-01")[0][facet]
+
+
 # -- the bar -------------------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from .sentences import sentence_span, sentence_starts
 PUNCT_HYPHENS = {"-", "‐", "‑", "–"}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 # Where the scope of a denial ends: a contrast or a new clause ("denied that X, but Y happened").
-SCOPE_ENDS = {";", ":", "but", "though", "although", "however", "whereas", "while", "yet", "maar", "hoewel", "terwijl",
+SCOPE_ENDS = {";", ":", "saying", "adding", "insisting", "but", "though", "although", "however", "whereas", "while", "yet", "maar", "hoewel", "terwijl",
               "aber", "jedoch", "während", "obwohl", "mais", "cependant", "tandis", "bien", "tout", "لكن", "غير", "بينما", "إلا"}
 DISJUNCTIONS = {"or", "nor", "ou", "ni", "oder", "noch", "of", "أو", "او"}
 CLAUSE_JOINS = {"and", "but", "en", "maar", "und", "aber", "et", "mais", "و", "لكن"}
@@ -134,7 +134,9 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
         elif mention.flag == "generic" and mention.kind == "actor" and affiliation:
             following = _norm(doc, mention.end)
             if (following in affiliation_after or (following in PUNCT_HYPHENS and _norm(doc, mention.end + 1)
-                                                    in affiliation_after)) and _affiliation_named(doc, mentions, mention):
+                                                    in affiliation_after)
+                    or (following == "," and _norm(doc, mention.end + 1) in _PARTITIVES)) \
+                    and _affiliation_named(doc, mentions, mention):
                 mention.dropped = "affiliation named"
         elif mention.flag == "generic" and mention.kind == "threat" and (mention.sentence in attack_sentences
                                                                          or mention.sentence[0] in attack_ends):
@@ -158,13 +160,18 @@ _BELONGING = {"belong", "belonged", "belonging", "affiliated", "linked", "loyal"
               "identified", "wearing", "wore", "uniforms", "insignia"}
 
 
+# "gunmen, some of them members of factions affiliated with the Ministry of Defence"
+_PARTITIVES = {"some", "many", "most", "all", "several", "reportedly", "apparently", "believed", "including"}
+
+
 def _affiliation_named(doc: Doc, mentions: list[Mention], mention: Mention, window: int = 8) -> bool:
     """The words after a generic actor name whom it belongs to ("gunmen affiliated with the Fourth Division",
-    "gunmen from the Fourth Division"). After "who" or "from nearby ..." that takes a word of belonging or another
-    actor within a few words: "armed men who said they belonged to it", not "gunmen who accused them of ..." or
+    "gunmen from the Fourth Division"). After "who", "from nearby ..." or ", some of them" that takes a word of
+    belonging or another actor within a few words: "armed men who said they belonged to it", not "gunmen who accused them of ..." or
     "gunmen from neighbouring towns attacked"."""
     following = _norm(doc, mention.end)
-    if following == "from" and _norm(doc, mention.end + 1) not in _UNNAMED_ORIGINS or following not in ("from", "who"):
+    if following == "from" and _norm(doc, mention.end + 1) not in _UNNAMED_ORIGINS \
+            or following not in ("from", "who", ","):
         return True
     stop = next((i for i in range(mention.end, mention.end + window) if _norm(doc, i) in (";", ":")),
                 mention.end + window)  # the clause ends: "gunmen from nearby towns attacked; Druze fighters ..."
@@ -196,10 +203,12 @@ def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
 
 # An act read out of part of a phrase that names another act is that phrase: "sexually abused in detention" is not
 # also "abused in detention", "sent to the front lines" is conscription, not fighting, "attacking an SDF checkpoint"
-# is fighting, not a checkpoint, and aid convoys "held for days" are aid held back, not people detained.
+# is fighting, not a checkpoint, aid convoys "held for days" are aid held back, not people detained, and "no access
+# to lawyers" is an unfair trial, not aid denied.
 _PART_OF = {"torture_ill_treatment": ("sexual_gender_based_violence",),
             "armed_clashes": ("forced_conscription", "child_recruitment"), "movement_restriction": ("armed_clashes",),
-            "arbitrary_detention": ("humanitarian_access_denial",)}
+            "arbitrary_detention": ("humanitarian_access_denial",),
+            "humanitarian_access_denial": ("unfair_trial_death_penalty",)}
 
 
 def _part_of_another_act(mentions: list[Mention]) -> None:
@@ -259,6 +268,7 @@ _OF = {"of", "von", "van", "de"}
 _NEAR = {"near", "bei", "nahe", "nabij", "nearby"}
 # "einem aus Idlib stammenden Wehrdienstentzieher": the origin word after the place.
 _FROM = {"aus", "uit", "from", "de", "d", "من"}
+_CONJUNCTIONS = COORDINATORS - {",", "،"}
 # Prepositions between a word of [words:destination_before] and the place: "travelling to", "en route vers".
 _DESTINATION_PREPOSITIONS = {"to", "towards", "for", "vers", "à", "a", "naar", "nach", "الى", "إلى"}
 
@@ -291,7 +301,9 @@ def _is_origin(doc: Doc, mention: Mention, origin_before: set[str], now_elsewher
     if origin_before and (_after_origin(doc, mention.start, origin_before)
                           or (after_from and _norm(doc, mention.end) in origin_before)):
         return True
-    return after_from and any(_norm(doc, i) in now_elsewhere for i in range(mention.end, mention.end + 4))
+    # "from Homs, now ...", "from Homs now living ...", not "de Palmyre, et impose désormais ..."
+    return after_from and any(_norm(doc, i) in now_elsewhere for i in range(mention.end, mention.end + 4)
+                              if not any(_norm(doc, j) in _CONJUNCTIONS for j in range(mention.end, i)))
 
 
 def _person_from(doc: Doc, mention: Mention, mentions: list[Mention], people_from: set[str]) -> bool:
@@ -392,9 +404,9 @@ def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:
 # Words before the capital that leave it the subject of a clause ("with Damascus insisting", "Damascus and Ankara
 # agreed"), as opposed to a place ("a lawyer in Damascus said").
 _AUXILIARIES = {"has", "have", "had", "is", "was", "will", "would", "also", "reportedly", "heeft", "hebben", "hat", "haben",
-                "a", "ont"}
+                "a", "ont", "est", "sont", "ist"}
 _ATTRIBUTED = {"attributed", "attributable", "ascribed", "blamed"}
-_ADVERBS = {"meanwhile", "again", "repeatedly", "officially", "publicly", "since", "already", "now", "still",
+_ADVERBS = {"meanwhile", "once", "again", "repeatedly", "officially", "publicly", "since", "already", "now", "still",
             "consistently", "categorically", "flatly", "firmly", "strongly", "also", "previously", "always", "long"}
 _RELATIVES = {"which", "who", "qui", "die", "dat", "welche", "der"}
 _CLAUSE_OPENERS = {"", ".", ",", ";", ":", "and", "with", "while", "but", "that", "as", "after", "when", "both"}
@@ -412,8 +424,10 @@ def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set
             verb = mention.end
             if following == "on" and _norm(doc, verb + 1) in _WEEKDAYS:
                 verb += 2  # "Damascus on Monday denied"
+            verb += _norm(doc, verb) in ("s", "se", "sich", "zich")  # "Damas s'est bornée à dénoncer"
             verb += _norm(doc, verb) in _AUXILIARIES  # "Damascus has said"
             verb += _norm(doc, verb) in _ADVERBS  # "Damascus has meanwhile kept urging"
+            verb += _norm(doc, verb) in _ADVERBS  # "Damascus once again dismissed"
             if _norm(doc, verb) in capital_verbs:
                 return True  # "Damascus insisted that ..."
             if following == "," and _norm(doc, mention.end + 1) in _RELATIVES \
