@@ -878,6 +878,41 @@ def test_wording_added_in_tagger_1_6_third_round(tagger, text, language, facet, 
     assert expected in tags(tagger, text, language, "2024-06-01")[0][facet]
 
 
+def test_suspected_members_of_an_actor_are_its_affiliates(tagger):
+    found, _ = tags(tagger, "The SDF arrested 31 people in raids in Raqqa targeting alleged ISIL cells.",
+                    published="2022-06-02")
+    assert "isil_affiliation" in found["group"] and "isil" not in found["actor"]
+
+
+def test_the_capital_as_one_of_two_parties(tagger):
+    found, _ = tags(tagger, "Depuis l'accord conclu entre Damas et les Forces démocratiques syriennes, les Assayech ont "
+                            "arrêté six militants à Qamichli.", "fr", "2026-02-06")
+    assert governorates(found) == {"SY08"}
+    found, _ = tags(tagger, "The road between Damascus and Homs was closed.", published="2026-02-06")
+    assert "SY01" in governorates(found)
+
+
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("During interrogation they hung me from the ceiling by my wrists.", "en", "threat", "torture_ill_treatment"),
+    ("Yazidi women were held as sexual slaves by ISIL fighters.", "en", "threat", "sexual_gender_based_violence"),
+    ("SNA factions forced thousands of Kurdish residents out of Tal Rifaat.", "en", "threat", "forced_displacement"),
+    ("Die Kämpfer schlugen die Männer und verlangten Geld von ihnen; sie mussten Geld zahlen.", "de", "threat",
+     "extortion_looting"),
+    ("Frauen und Mädchen wurden entführt.", "de", "group", "women_girls"),
+    ("Jonge mannen werden onder druk gezet zich aan te sluiten.", "nl", "threat", "forced_conscription"),
+    ("Ils ont demandé aux habitants s'ils étaient alaouites.", "fr", "threat", "sectarian_violence"),
+    ("القوافل الإنسانية لا تزال تُمنع من العبور على الطريق.", "ar", "threat", "humanitarian_access_denial"),
+])
+def test_wording_added_in_tagger_1_6_fourth_round(tagger, text, language, facet, expected):
+    assert expected in tags(tagger, text, language, "2024-06-01")[0][facet]
+
+
+def test_fearing_arrest_is_not_an_arrest(tagger):
+    found, _ = tags(tagger, "A deserter deported from Lebanon told his lawyer he fears arrest by Military Intelligence.",
+                    published="2024-05-02")
+    assert "arbitrary_detention" not in found["threat"]
+
+
 # -- the bar -------------------------------------------------------------------------------------------------
 
 

@@ -97,7 +97,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     placed_elsewhere = {m.sentence for m in mentions if m.kind == "region" and id(m) not in road_ends}
     for mention in mentions:
         if mention.kind == "region":
-            if metonymy and _is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs):
+            if metonymy and (_is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs)
+                             or _capital_as_a_party(doc, mention, mentions)):
                 mention.dropped = "metonymy"
             elif mention.sentence in placed_elsewhere and _is_road_end(doc, mention, road_after):
                 mention.dropped = "a road named"  # "on the Damascus–Daraa highway near Ghabagheb"
@@ -157,7 +158,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
 # "gunmen from neighbouring villages", "armed men who accused them of ...": the words after name no affiliation.
 _UNNAMED_ORIGINS = {"neighbouring", "neighboring", "nearby", "surrounding", "outside", "rival", "other"}
 _BELONGING = {"belong", "belonged", "belonging", "affiliated", "linked", "loyal", "members", "member", "part",
-              "identified", "wearing", "wore", "uniforms", "insignia"}
+              "identified", "wearing", "wore", "uniforms", "insignia", "integrated"}
 
 
 # "gunmen, some of them members of factions affiliated with the Ministry of Defence"
@@ -208,7 +209,7 @@ def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
 _PART_OF = {"torture_ill_treatment": ("sexual_gender_based_violence",),
             "armed_clashes": ("forced_conscription", "child_recruitment"), "movement_restriction": ("armed_clashes",),
             "arbitrary_detention": ("humanitarian_access_denial",),
-            "humanitarian_access_denial": ("unfair_trial_death_penalty",)}
+            "humanitarian_access_denial": ("unfair_trial_death_penalty",), "forced_conscription": ("sectarian_violence",)}
 
 
 def _part_of_another_act(mentions: list[Mention]) -> None:
@@ -235,14 +236,17 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
     Damascus government")."""
     former, nouns = words.get("words:former", set()), words.get("words:member_nouns", set())
     verbs, prepositions = words.get("words:service_verbs", set()), words.get("words:member_prepositions", set())
+    suspected = words.get("words:suspected", set())
     for mention in mentions:
         if mention.kind != "actor" or mention.value is None:
             continue
         earlier = mention.value.partition(">")[0]  # a date-dependent actor's side before the turning point
         if earlier not in members:
             continue
-        # "a former Air Force Intelligence officer": the actor's own member, named with "former"
-        if _norm(doc, mention.end - 1) in nouns and _norm(doc, mention.start - 1) in former:
+        # "a former Air Force Intelligence officer": the actor's own member, named with "former"; "alleged ISIL
+        # cells", "mutmaßliche IS-Anhänger": people suspected of belonging to it
+        if (_norm(doc, mention.end - 1) in nouns and _norm(doc, mention.start - 1) in former) \
+                or _norm(doc, mention.start - 1) in suspected:
             mention.kind, mention.value = "group", members[earlier]
             continue
         index = mention.start - 1
@@ -443,6 +447,24 @@ def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set
         if previous in capital_before or (previous in {"de", "in", "van", "von", "of", "à", "a", "with"}
                                          and _norm(doc, mention.start - 2) in capital_before):
             return True  # "حكومة دمشق", "de regering in Damascus"
+    return False
+
+
+_BETWEEN = {"between", "entre", "tussen", "zwischen", "بين"}
+_AND = {"and", "et", "en", "und", "و"}
+
+
+def _capital_as_a_party(doc: Doc, mention: Mention, mentions: list[Mention]) -> bool:
+    """The capital as one of two parties: "the agreement between Damascus and the SDF", "tensions between the SDF
+    and Damascus", "l'accord entre Damas et les Forces démocratiques syriennes"."""
+    if not (mention.value and mention.value.startswith("SY01")):
+        return False
+    actors = [m for m in mentions if m.kind == "actor"]
+    if _norm(doc, mention.start - 1) in _BETWEEN and _norm(doc, mention.end) in _AND:
+        return any(mention.end < m.start <= mention.end + 3 for m in actors)
+    if _norm(doc, mention.start - 1) in _AND:
+        return any(m.end == mention.start - 1 and _norm(doc, m.start - 1 - (_norm(doc, m.start - 1) in _ARTICLES))
+                   in _BETWEEN for m in actors)
     return False
 
 
