@@ -783,7 +783,7 @@ def test_flight_towards_a_place_does_not_place_the_events_there(tagger):
     assert governorates(found) == {"SY02"}
 
 
-def test_a_person_from_a_place_in_german_and_dutch(tagger):
+def test_a_person_from_a_place(tagger):
     # Another governorate is named for what happened: the place after "aus"/"uit" is where the person comes from.
     found, _ = tags(tagger, "Ein Fotograf aus Jableh wurde in Damaskus drei Tage lang ohne Anklage festgehalten.", "de",
                     "2025-04-02")
@@ -791,9 +791,14 @@ def test_a_person_from_a_place_in_german_and_dutch(tagger):
     found, _ = tags(tagger, "Het tribunaal in Damascus veroordeelde een student uit Hama tot vijftien jaar cel.", "nl",
                     "2020-02-11")
     assert governorates(found) == {"SY01"}
-    # Named alone, it is where it happened.
+    found, _ = tags(tagger, "A lawyer from Douma was arrested at the Nassib crossing in Daraa.", published="2022-02-01")
+    assert governorates(found) == {"SY12"}
+    # Named alone, it is where it happened; a place that is a person's name is no other place.
     found, _ = tags(tagger, "Een man uit Homs werd bij een controlepost zwaar mishandeld.", "nl", "2025-02-11")
     assert governorates(found) == {"SY04"}
+    found, _ = tags(tagger, "Afrin Mohammed, a Kurdish woman from Qamishli, was detained at a checkpoint run by the "
+                            "Asayish.", published="2022-02-01")
+    assert governorates(found) == {"SY08"}
 
 
 @pytest.mark.parametrize("text, language, facet, expected", [

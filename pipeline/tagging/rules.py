@@ -87,7 +87,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     seat_before = words.get("words:seat_before", set())
     origin_before = words.get("words:origin_before", set())
     now_elsewhere = words.get("words:now_elsewhere", set())  # "a man from Homs, now living in Lebanon"
-    people_from = words.get("words:people_from", set())  # "ein Fotograf aus Jableh", "een student uit Hama"
+    people_from = words.get("words:people_from", set())  # "a lawyer from Douma", "een student uit Hama"
     speech_verbs = words.get("words:speech_verbs", set())
     verbs_first = words.get("words:speech_verbs_first", set())
     destination_before = words.get("words:destination_before", set())
@@ -311,11 +311,12 @@ def _is_origin(doc: Doc, mention: Mention, origin_before: set[str], now_elsewher
 
 
 def _person_from(doc: Doc, mention: Mention, mentions: list[Mention], people_from: set[str]) -> bool:
-    """A place named as where a person comes from ("ein Fotograf aus Jableh", "een student uit Hama"), when the
-    passage names another governorate for what happened to them; named alone, it is where it happened."""
+    """A place named as where a person comes from ("a lawyer from Douma", "ein Fotograf aus Jableh", "een student
+    uit Hama"), when the passage names another governorate for what happened to them; named alone, it is where it
+    happened ("a woman from Qamishli was detained at a checkpoint")."""
     return _norm(doc, mention.start - 1) in _FROM and _norm(doc, mention.start - 2) in people_from and any(
-        other.kind == "region" and other.value and mention.value and other.value[:4] != mention.value[:4]
-        for other in mentions)
+        other.kind == "region" and other.dropped is None and other.value and mention.value
+        and other.value[:4] != mention.value[:4] for other in mentions)
 
 
 def _after_origin(doc: Doc, start: int, origin_before: set[str], reach: int = 8) -> bool:
