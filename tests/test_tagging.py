@@ -918,6 +918,63 @@ def test_fearing_arrest_is_not_an_arrest(tagger):
     assert "arbitrary_detention" not in found["threat"]
 
 
+# -- the threat classifier ------------------------------------------------------------------------------------
+
+
+def test_the_threat_model_adds_what_no_lexicon_phrase_names_with_its_sentence_as_evidence(tagger):
+    text = ("Members of the Revolutionary Youth took a 14-year-old girl from her school in Hasakah and have not "
+            "returned her to her family. Her mother asked the Asayish for help.")
+    tagged = tagger.tag_text(text, "en", "2023-01-01")
+    added = [e for e in tagged.tags("threat") if e.source == "model"]
+    assert "child_recruitment" in {e.value for e in added}
+    evidence = next(e for e in added if e.value == "child_recruitment")
+    assert evidence.surface == text[evidence.start:evidence.end] == evidence.sentence
+    assert evidence.sentence.startswith("Members of the Revolutionary Youth") and evidence.paragraph == 1
+    assert evidence.epoch == "assad_era"
+    # The rules' own evidence is marked as theirs.
+    assert {e.source for e in tagged.evidence if e.kind != "threat"} == {"lexicon"}
+
+
+def test_the_threat_model_can_be_switched_off_and_its_threshold_is_checked():
+    off = Tagger(overrides={"components.coi_threat_model.threshold": 1.0})
+    tagged = off.tag_text("ISIS used boys from Deir ez-Zor as cubs of the caliphate, training them to carry out "
+                          "executions.", "en", "2016-01-01")
+    assert not [e for e in tagged.evidence if e.source == "model"]
+    with pytest.raises((ValueError, ConfigValidationError)):
+        Tagger(overrides={"components.coi_threat_model.threshold": 0.0}).nlp("en")
+    with pytest.raises(ValueError, match="no model file"):
+        Tagger(overrides={"components.coi_threat_model.model_path": "/nonexistent/threats.npz"}).nlp("en")
+
+
+def test_a_threat_model_trained_in_numpy_learns_a_word_no_lexicon_has(tmp_path):
+    from pipeline.tagging.threat_model import load_model, save_model, train_on_gold
+
+    nlp = spacy.blank("en")
+    records = [{"text": f"Guards zorblatted detainee number {i}.", "threats": ["torture_ill_treatment"]}
+               for i in range(12)]
+    records += [{"text": f"The market in town number {i} reopened after the holiday.", "threats": []}
+                for i in range(12)]
+    model = train_on_gold(records, lambda text, language: nlp.make_doc(text), steps=300)
+    path = tmp_path / "threats.npz"
+    save_model(model, path)
+    loaded = load_model(path)
+    assert loaded.labels == ("torture_ill_treatment",)
+    yes, no = loaded.probabilities([nlp.make_doc(t).to_array("NORM") for t in (
+        "They zorblatted him for hours.", "The market reopened.")])[:, 0]
+    assert yes > 0.8 > 0.2 > no
+    tagged = Tagger(overrides={"components.coi_threat_model.model_path": str(path)}).tag_text(
+        "In Homs, guards zorblatted a detainee. Nothing else happened.", "en", "2020-01-01")
+    added = [e for e in tagged.evidence if e.source == "model"]
+    assert [(e.value, e.sentence) for e in added] == [("torture_ill_treatment", "In Homs, guards zorblatted a detainee.")]
+
+
+def test_train_threat_model_refuses_an_unknown_gold_set(capsys):
+    from pipeline.tagging.commands import main_for_tests
+
+    assert main_for_tests(["train-threat-model", "--exclude", "no-such-set", "--output", "/tmp/unused.npz"]) == 1
+    assert "no gold set no-such-set" in capsys.readouterr().err
+
+
 # -- the bar -------------------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""The tagger's commands: `coi tag-text` (JSON Lines in, tags with evidence out), `coi eval`, `coi bench tag`."""
+"""The tagger's commands: `coi tag-text` (JSON Lines in, tags with evidence out), `coi eval`, `coi bench tag`,
+`coi train-threat-model`."""
 
 from __future__ import annotations
 
@@ -75,6 +76,29 @@ def cmd_eval(args) -> int:
     return EXIT_OK if result.meets_bar() or not args.check else EXIT_FAILED
 
 
+def cmd_train_threat_model(args) -> int:
+    from .gold import load_gold
+    from .tagger import default_tagger
+    from .threat_model import MODEL_PATH, TRAINING_PATH, save_model, train_on_gold
+
+    settings = json.loads(TRAINING_PATH.read_text(encoding="utf-8"))
+    exclude = set(args.exclude if args.exclude is not None else settings["exclude"])
+    unknown = sorted(exclude - set(GOLD_SETS))
+    if unknown:
+        print(f"coi train-threat-model: no gold set {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_FAILED
+    records = [r for name, path in GOLD_SETS.items() if name not in exclude for r in load_gold(path)]
+    tagger = default_tagger()
+    model = train_on_gold(records, lambda text, language: tagger.nlp(language).make_doc(text),
+                          min_df=settings["min_df"], c=settings["c"], steps=settings["steps"])
+    output = Path(args.output) if args.output else MODEL_PATH
+    save_model(model, output)
+    print(f"trained on {len(records)} passages ({len(GOLD_SETS) - len(exclude)} gold sets, not "
+          f"{', '.join(sorted(exclude)) or 'none'}): {len(model.labels)} threats, {len(model.keys)} features -> "
+          f"{output}")
+    return EXIT_OK
+
+
 def cmd_bench_tag(args) -> int:
     from .bench import run_tag_bench
 
@@ -97,6 +121,12 @@ def register(commands) -> None:
     evaluate.add_argument("--misses", type=int, default=-1, help="how many misses to list (default: all)")
     evaluate.add_argument("--check", action="store_true", help="exit 1 if a facet is below the bar")
     evaluate.set_defaults(func=cmd_eval)
+
+    train = commands.add_parser("train-threat-model",
+                                help="train the passage classifier for threats on the gold sets")
+    train.add_argument("--exclude", nargs="*", help="gold sets to leave out (default: data/model/training.json)")
+    train.add_argument("--output", help="where to write the model (default: the tagger's data/model/threats.npz)")
+    train.set_defaults(func=cmd_train_threat_model)
 
     bench = commands.choices.get("bench")
     kinds = next((a for a in getattr(bench, "_actions", []) if isinstance(a, argparse._SubParsersAction)), None)

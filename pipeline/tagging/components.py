@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Callable, Optional
 
 from pydantic import PositiveInt
@@ -16,6 +17,7 @@ from ..taxonomy import load_taxonomy
 from .mentions import MentionMatcher, cached_lexicon, lexicon_language
 from .normalize import norm
 from .rules import apply_context, apply_dating, apply_implications, apply_negation, assign_sentences
+from .threat_model import MODEL_PATH, ThreatModel, add_model_threats, load_model
 
 # Hyphens and apostrophes inside words are split off in every language, so "Aleppo-based", "ar-Raqqa" and
 # "Aleppo's" meet the lexicon as separate tokens whatever the language's own tokenizer does with them.
@@ -147,6 +149,30 @@ def create_implied(nlp: Language, name: str, groups: dict[str, str], on_return: 
         raise ValueError(f"coi_implied: unknown threat or group id in {', '.join(unknown)}")
     words = cached_lexicon(lexicon_language(nlp), lexicon_dir).words if on_return else {}
     return ImpliedGroups(dict(groups), set(on_return), words)
+
+
+class ThreatModelStep:
+    def __init__(self, model: ThreatModel | None, threshold: float):
+        self.model = model
+        self.threshold = threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.model is not None:
+            add_model_threats(doc, self.model, self.threshold)
+        return doc
+
+
+@Language.factory("coi_threat_model", default_config={"threshold": 0.8, "model_path": None})
+def create_threat_model(nlp: Language, name: str, threshold: float, model_path: Optional[str]) -> ThreatModelStep:
+    """Threats a passage classifier trained on the gold sets finds and the rules did not (threat_model.py), with
+    the best-scoring sentence as evidence. Without its data file (`coi train-threat-model` writes it) the step
+    adds nothing."""
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"coi_threat_model: threshold must be in (0, 1], not {threshold}")
+    path = Path(model_path) if model_path else MODEL_PATH
+    if model_path and not path.exists():
+        raise ValueError(f"coi_threat_model: no model file at {path}")
+    return ThreatModelStep(load_model(path), threshold)
 
 
 class DatingRule:

@@ -58,7 +58,8 @@ class Mention:
 
 def _ensure_extensions() -> None:
     for name, default in (("coi_published", None), ("coi_mentions", None), ("coi_cues", None),
-                          ("coi_sentences", None), ("coi_epoch", None), ("coi_text", None)):
+                          ("coi_sentences", None), ("coi_epoch", None), ("coi_text", None),
+                          ("coi_passages", None), ("coi_shields", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
 
@@ -173,19 +174,24 @@ class MentionMatcher:
         if self.split:
             found.extend(self._split_matches(doc))
         mentions, cues = resolve_overlaps(found)
-        result = []
+        result, shields = [], []
         if mentions:
             text = doc_text(doc)
             # Character offsets from one array rather than a Token object per mention end.
             starts, lengths = doc.to_array(IDX).tolist(), doc.to_array(LENGTH).tolist()
         for start, end, label in mentions:
             if label.value == "none":
-                continue  # a phrase that only shields the words inside it ("the fall of the former government")
+                # a phrase that only shields the words inside it ("the fall of the former government"); where a
+                # threat is shielded ("fears arrest"), the threat classifier adds none either
+                if label.kind == "threat":
+                    shields.append(starts[start])
+                continue
             start_char, end_char = starts[start], starts[end - 1] + lengths[end - 1]
             result.append(Mention(label.kind, label.value, start, end, start_char, end_char,
                                   text[start_char:end_char], label.flag))
         doc._.coi_mentions = result
         doc._.coi_cues = cues
+        doc._.coi_shields = shields
         return doc
 
 

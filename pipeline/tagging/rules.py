@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from spacy.attrs import NORM
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from .dates import parse_iso, sides
@@ -33,6 +35,11 @@ def assign_sentences(doc: Doc) -> None:
     length = len(text)
     for mention in mentions:
         mention.sentence = sentence_span(starts, length, mention.start_char)
+
+
+def _any_word(doc: Doc, words: set[str]) -> bool:
+    """Whether any of the (normalised) words is in the doc, read from its NORM hashes without Token objects."""
+    return bool(words) and not {get_string_id(word) for word in words}.isdisjoint(doc.to_array(NORM).tolist())
 
 
 def _norm(doc: Doc, index: int) -> str:
@@ -86,6 +93,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     road_after = words.get("words:road_after", set())
     seat_before = words.get("words:seat_before", set())
     origin_before = words.get("words:origin_before", set())
+    origin_before = origin_before if _any_word(doc, origin_before) else set()  # most docs name no origin
     now_elsewhere = words.get("words:now_elsewhere", set())  # "a man from Homs, now living in Lebanon"
     people_from = words.get("words:people_from", set())  # "a lawyer from Douma", "een student uit Hama"
     speech_verbs = words.get("words:speech_verbs", set())
@@ -212,14 +220,22 @@ _PART_OF = {"torture_ill_treatment": ("sexual_gender_based_violence",),
             "humanitarian_access_denial": ("unfair_trial_death_penalty",), "forced_conscription": ("sectarian_violence",)}
 
 
+_WHOLES = {whole for wholes in _PART_OF.values() for whole in wholes}
+
+
 def _part_of_another_act(mentions: list[Mention]) -> None:
     """Set aside an act that overlaps a phrase naming another act (_PART_OF); a phrase the lexicon gives both ids
     keeps both."""
+    spans: dict[str, list[tuple[int, int]]] = {}  # the spans of the acts that may hold another, by id
+    for other in mentions:
+        if other.kind == "threat" and other.value in _WHOLES and other.dropped is None:
+            spans.setdefault(other.value, []).append((other.start, other.end))
+    if not spans:
+        return
     for mention in mentions:
         wholes = _PART_OF.get(mention.value) if mention.kind == "threat" and mention.dropped is None else None
-        if wholes and any(other.kind == "threat" and other.value in wholes and other.dropped is None
-                          and other.start < mention.end and mention.start < other.end
-                          and (other.start, other.end) != (mention.start, mention.end) for other in mentions):
+        if wholes and any(start < mention.end and mention.start < end and (start, end) != (mention.start, mention.end)
+                          for whole in wholes for start, end in spans.get(whole, ())):
             mention.dropped = "part of a phrase naming another act"
 
 

@@ -21,7 +21,7 @@ from .sentences import sentence_text
 
 PACKAGE_DIR = Path(__file__).parent
 CONFIG_PATH = PACKAGE_DIR / "config.cfg"
-CODE_VERSION = "1.5"
+CODE_VERSION = "1.6"
 SUPPORTED = ("en", "ar", "nl", "fr", "de")
 CHUNK_CHARS = 50_000  # passages are tagged in runs of about this size: cheap per doc, bounded memory
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -78,6 +78,7 @@ class Evidence:
     negated: bool
     epoch: str | None
     dropped: str | None = None
+    source: str = "lexicon"  # "model" for a threat the passage classifier added (its surface is the sentence)
 
 
 @dataclass
@@ -134,6 +135,7 @@ class Tagger:
             chunk_text = text[offset:chunk[-1].end]
             doc = nlp.make_doc(chunk_text)
             doc._.coi_text = chunk_text  # spaCy keeps the text exactly; rebuilding it from tokens is slow
+            doc._.coi_passages = [(p.start - offset, p.end - offset) for p in chunk]
             doc._.coi_published = published
             for _, component in nlp.pipeline:
                 doc = component(doc)
@@ -164,7 +166,7 @@ def _evidence(text: str, offset: int, chunk: list[Passage], mentions: list[Menti
         sentence, sentence_start, sentence_end = found
         out.append(Evidence(mention.kind, mention.value, mention.surface, start, end, sentence, sentence_start,
                             sentence_end, passage.page, passage.paragraph, passage.idx, mention.negated,
-                            mention.epoch, mention.dropped))
+                            mention.epoch, mention.dropped, "model" if mention.flag == "model" else "lexicon"))
     return out
 
 

@@ -1,0 +1,230 @@
+"""A passage classifier for threats, trained on the gold sets, that adds what the rules miss.
+
+The rules find a threat where a lexicon phrase names it; reports also describe threats in words no lexicon lists
+("the checkpoints let no one out, not even the sick"). The classifier reads a whole passage as words and word pairs
+(the tokens' NORMs, so the normaliser's folding of case, accents and Arabic spelling applies) and gives each threat a
+probability; a threat at or above the threshold that the rules did not find in the passage is added, with the
+sentence that scores highest for it as its evidence. It is a logistic regression per threat on TF-IDF features,
+small enough to train in numpy in seconds (`coi train-threat-model`) and stored as data beside the lexicons.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from spacy.attrs import NORM
+
+from .mentions import Mention, doc_text
+from .sentences import sentence_span, sentence_starts, sentence_text
+
+MODEL_PATH = Path(__file__).parent / "data" / "model" / "threats.npz"
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def feature_keys(norms: np.ndarray) -> np.ndarray:
+    """The features of a run of tokens: each token's NORM hash and a hash of each pair of neighbours."""
+    norms = np.asarray(norms, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        pairs = (norms[:-1] * _MIX) ^ norms[1:]
+    return np.concatenate([norms, pairs])
+
+
+@dataclass(frozen=True)
+class ThreatModel:
+    keys: np.ndarray  # sorted uint64 feature keys
+    idf: np.ndarray  # float32, one per key
+    coef: np.ndarray  # float32, keys x labels
+    intercept: np.ndarray  # float32, one per label
+    labels: tuple[str, ...]
+
+    def probabilities(self, runs: list[np.ndarray]) -> np.ndarray:
+        """Per run of token NORM hashes, the probability of each label (runs x labels)."""
+        if not runs:
+            return np.empty((0, len(self.labels)))
+        bounds = np.cumsum([0] + [len(run) for run in runs]).tolist()
+        norms = np.concatenate([np.asarray(run, dtype=np.uint64) for run in runs])
+        # a pair across two runs is never read: each range stops its pairs at its own last token
+        return self.range_probabilities(norms, list(zip(bounds[:-1], bounds[1:])))
+
+    def range_probabilities(self, norms: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+        """The probability of each label for each [start, end) range of a doc's token NORM hashes, with the
+        features looked up once for the whole doc (ranges x labels)."""
+        scores = np.tile(self.intercept.astype(np.float64), (len(ranges), 1))
+        norms = np.asarray(norms, dtype=np.uint64)
+        if len(norms) and ranges:
+            unigrams = self._lookup(norms)
+            with np.errstate(over="ignore"):
+                pairs = self._lookup((norms[:-1] * _MIX) ^ norms[1:])
+            rows, features = [], []
+            for row, (start, end) in enumerate(ranges):
+                found = np.concatenate([unigrams[start:end], pairs[start:max(start, end - 1)]])
+                found = found[found >= 0]
+                rows.append(np.full(len(found), row, dtype=np.int64))
+                features.append(found)
+            rows_all, features_all = np.concatenate(rows), np.concatenate(features)
+            if len(features_all):
+                size = len(self.keys)
+                combined, counts = np.unique(rows_all * size + features_all, return_counts=True)
+                row_of, feature_of = combined // size, combined % size
+                weights = (1.0 + np.log(counts)) * self.idf[feature_of]
+                lengths = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=len(ranges)))
+                weights /= lengths[row_of]
+                firsts = np.flatnonzero(np.r_[True, row_of[1:] != row_of[:-1]])
+                scores[row_of[firsts]] += np.add.reduceat(weights[:, None] * self.coef[feature_of], firsts, axis=0)
+        return 1.0 / (1.0 + np.exp(-scores))
+
+    def _lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Each key's index among the model's features, or -1."""
+        if not len(keys):
+            return np.empty(0, dtype=np.int64)
+        at = np.searchsorted(self.keys, keys)
+        at[at == len(self.keys)] = 0
+        return np.where(self.keys[at] == keys, at, -1)
+
+
+def load_model(path: Path = MODEL_PATH) -> ThreatModel | None:
+    return _load(str(path)) if path.exists() else None
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> ThreatModel:
+    with np.load(path, allow_pickle=False) as data:
+        return ThreatModel(keys=data["keys"], idf=data["idf"].astype(np.float32),
+                           coef=data["coef"].astype(np.float32), intercept=data["intercept"].astype(np.float32),
+                           labels=tuple(str(label) for label in data["labels"]))
+
+
+def save_model(model: ThreatModel, path: Path = MODEL_PATH) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, keys=model.keys, idf=model.idf.astype(np.float16), coef=model.coef.astype(np.float16),
+                        intercept=model.intercept, labels=np.array(model.labels))
+
+
+def train(runs: list[np.ndarray], targets: list[set[str]], labels: list[str], min_df: int = 2, c: float = 4.0,
+          steps: int = 400, rate: float = 0.05) -> ThreatModel:
+    """A logistic regression per label on TF-IDF features of the runs, each label's classes weighted to balance
+    (as scikit-learn's class_weight="balanced"), L2-regularised with strength 1/c, fitted by Adam."""
+    keyed = [feature_keys(norms) if len(norms) else np.empty(0, dtype=np.uint64) for norms in runs]
+    unique_per_doc = [np.unique(keys) for keys in keyed]
+    every, document_frequency = np.unique(np.concatenate(unique_per_doc), return_counts=True)
+    keys = every[document_frequency >= min_df]
+    df = document_frequency[document_frequency >= min_df]
+    n = len(runs)
+    idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+    # the documents as a sparse matrix in CSR arrays
+    indptr, indices, data = [0], [], []
+    for found in keyed:
+        at = np.searchsorted(keys, found)
+        inside = at < len(keys)
+        at = at[inside][keys[at[inside]] == found[inside]]
+        index, counts = np.unique(at, return_counts=True)
+        weights = (1.0 + np.log(counts)) * idf[index] if len(index) else np.zeros(0)
+        norm = np.linalg.norm(weights)
+        indices.append(index)
+        data.append(weights / norm if norm else weights)
+        indptr.append(indptr[-1] + len(index))
+    indices_all = np.concatenate(indices).astype(np.int64)
+    data_all = np.concatenate(data).astype(np.float64)
+    rows = np.repeat(np.arange(n), np.diff(indptr))
+    y = np.array([[label in target for label in labels] for target in targets], dtype=np.float64)
+    positives = y.sum(axis=0).clip(1)
+    sample_weight = np.where(y == 1, n / (2 * positives), n / (2 * (n - positives).clip(1)))
+    w = np.zeros((len(keys), len(labels)))
+    b = np.zeros(len(labels))
+    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+    starts = np.array(indptr[:-1])
+    for step in range(1, steps + 1):
+        products = data_all[:, None] * w[indices_all]
+        scores = np.zeros((n, len(labels)))
+        nonempty = np.diff(indptr) > 0
+        scores[nonempty] = np.add.reduceat(products, starts[nonempty], axis=0)
+        scores += b
+        error = (1.0 / (1.0 + np.exp(-scores)) - y) * sample_weight / n
+        grad_w = np.empty_like(w)
+        for label in range(len(labels)):
+            grad_w[:, label] = np.bincount(indices_all, weights=data_all * error[rows, label], minlength=len(keys))
+        grad_w += w / (c * n)
+        grad_b = error.sum(axis=0)
+        for param, grad, m, v in ((w, grad_w, m_w, v_w), (b, grad_b, m_b, v_b)):
+            m *= 0.9
+            m += 0.1 * grad
+            v *= 0.999
+            v += 0.001 * grad * grad
+            param -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    return ThreatModel(keys=keys, idf=idf, coef=w.astype(np.float32), intercept=b.astype(np.float32),
+                       labels=tuple(labels))
+
+
+def add_model_threats(doc, model: ThreatModel, threshold: float) -> None:
+    """For each passage of the doc (doc._.coi_passages, else the whole doc), add the threats the model gives at
+    least `threshold` and the rules did not name there (asserted, negated or set aside: where the rules read a
+    threat's own words, they decide). The evidence is the passage's sentence that scores highest for the threat,
+    unless the rules read a denied act or a shielded threat ("fears arrest") in that sentence."""
+    text = doc_text(doc)
+    if not text.strip():
+        return
+    mentions = doc._.coi_mentions if doc._.coi_mentions is not None else []
+    norms = doc.to_array(NORM)
+    starts = doc._.coi_sentences or sentence_starts(text)
+    denied = {m.sentence for m in mentions if m.kind == "threat" and m.negated}
+    denied.update(sentence_span(starts, len(text), char) for char in doc._.coi_shields or ())
+    passages = []  # (start char, end char, token span)
+    for start, end in doc._.coi_passages or [(0, len(text))]:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and len(span):
+            passages.append((start, end, span))
+    if not passages:
+        return
+    probabilities = model.range_probabilities(norms, [(span.start, span.end) for _, _, span in passages])
+    threats = sorted((m.start_char, m.value) for m in mentions if m.kind == "threat")
+    threat_starts = [char for char, _ in threats]
+    added = []
+    for (start, end, _), row in zip(passages, probabilities):
+        wanted = np.flatnonzero(row >= threshold).tolist()
+        if not wanted:
+            continue
+        named = {value for _, value in threats[bisect.bisect_left(threat_starts, start):
+                                               bisect.bisect_left(threat_starts, end)]}
+        wanted = [j for j in wanted if model.labels[j] not in named]
+        if wanted:
+            added.extend(_evidence_sentences(doc, text, norms, starts, (start, end), wanted, model, denied))
+    if added:
+        doc._.coi_mentions = sorted(mentions + added, key=lambda m: (m.start_char, m.end_char))
+
+
+def _evidence_sentences(doc, text: str, norms: np.ndarray, starts: list[int], passage: tuple[int, int],
+                        wanted: list[int], model: ThreatModel, denied: set) -> list[Mention]:
+    """A mention for each wanted label, on the passage's sentence that scores highest for it."""
+    start, end = passage
+    sentences = []  # (doc sentence span, trimmed start, trimmed end, token span)
+    for first in starts[bisect.bisect_right(starts, start) - 1: bisect.bisect_left(starts, end)]:
+        sentence = sentence_span(starts, len(text), max(first, start))
+        _, s_start, s_end = sentence_text(text, (max(sentence[0], start), min(sentence[1], end)))
+        tokens = doc.char_span(s_start, s_end, alignment_mode="expand") if s_end > s_start else None
+        if tokens is not None and len(tokens):
+            sentences.append((sentence, s_start, s_end, tokens))
+    if not sentences:
+        return []
+    scores = model.range_probabilities(norms, [(tokens.start, tokens.end) for *_, tokens in sentences])
+    out = []
+    for j in wanted:
+        sentence, s_start, s_end, tokens = sentences[int(np.argmax(scores[:, j]))]
+        if sentence in denied:
+            continue  # "returnees said they were not arrested", "fears arrest": the rules read it
+        out.append(Mention("threat", model.labels[j], tokens.start, tokens.end, s_start, s_end,
+                           text[s_start:s_end], flag="model", sentence=sentence))
+    return out
+
+
+TRAINING_PATH = Path(__file__).parent / "data" / "model" / "training.json"
+
+
+def train_on_gold(records: list[dict], make_doc, min_df: int = 2, c: float = 4.0, steps: int = 400) -> ThreatModel:
+    """Train on gold passages; make_doc(text, language) tokenises as the tagger does (the NORMs must match)."""
+    runs = [make_doc(r["text"], r.get("language")).to_array(NORM) for r in records]
+    labels = sorted({threat for r in records for threat in r["threats"]})
+    return train(runs, [set(r["threats"]) for r in records], labels, min_df=min_df, c=c, steps=steps)
