@@ -43,7 +43,12 @@ def _any_word(doc: Doc, words: set[str]) -> bool:
 
 
 def _norm(doc: Doc, index: int) -> str:
-    return doc[index].norm_ if 0 <= index < len(doc) else ""
+    """The NORM of the token at index ("" outside the doc), read from a per-doc list of NORM hashes rather than
+    a Token object per call: the rules read the words around each mention many times."""
+    norms = doc.user_data.get("coi_norms")
+    if norms is None:
+        norms = doc.user_data["coi_norms"] = doc.to_array(NORM).tolist()
+    return doc.vocab.strings[norms[index]] if 0 <= index < len(norms) else ""
 
 
 def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_names: bool,

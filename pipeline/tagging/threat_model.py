@@ -59,13 +59,12 @@ class ThreatModel:
             unigrams = self._lookup(norms)
             with np.errstate(over="ignore"):
                 pairs = self._lookup((norms[:-1] * _MIX) ^ norms[1:])
-            rows, features = [], []
-            for row, (start, end) in enumerate(ranges):
-                found = np.concatenate([unigrams[start:end], pairs[start:max(start, end - 1)]])
-                found = found[found >= 0]
-                rows.append(np.full(len(found), row, dtype=np.int64))
-                features.append(found)
-            rows_all, features_all = np.concatenate(rows), np.concatenate(features)
+            bounds = np.asarray(ranges, dtype=np.int64)
+            u_rows, u_at = _spread(bounds[:, 0], bounds[:, 1])
+            p_rows, p_at = _spread(bounds[:, 0], np.maximum(bounds[:, 0], bounds[:, 1] - 1))
+            rows_all = np.concatenate([u_rows, p_rows])
+            features_all = np.concatenate([unigrams[u_at], pairs[p_at]])
+            rows_all, features_all = rows_all[features_all >= 0], features_all[features_all >= 0]
             if len(features_all):
                 size = len(self.keys)
                 combined, counts = np.unique(rows_all * size + features_all, return_counts=True)
@@ -84,6 +83,15 @@ class ThreatModel:
         at = np.searchsorted(self.keys, keys)
         at[at == len(self.keys)] = 0
         return np.where(self.keys[at] == keys, at, -1)
+
+
+def _spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges [start, end): the range number and the position of every position in them, as two arrays."""
+    lengths = ends - starts
+    total = int(lengths.sum())
+    rows = np.repeat(np.arange(len(starts)), lengths)
+    firsts = np.cumsum(lengths) - lengths
+    return rows, np.arange(total) - np.repeat(firsts, lengths) + np.repeat(starts, lengths)
 
 
 def load_model(path: Path = MODEL_PATH) -> ThreatModel | None:
