@@ -27,6 +27,12 @@ def tagger():
     return default_tagger()
 
 
+@pytest.fixture(scope="module")
+def rules_only():
+    """The tagger without its threat classifier: what the lexicons and rules find by themselves."""
+    return Tagger(overrides={"components.coi_threat_model.threshold": 1.0})
+
+
 def tags(tagger, text, language="en", published="2023-06-01"):
     tagged = tagger.tag_text(text, language, published)
     return {kind: set(tagged.values(kind)) for kind in ("region", "group", "threat", "actor")}, tagged
@@ -729,9 +735,45 @@ def test_damascus_calling_on_donors_is_the_government(tagger):
     ("Kinder berichteten von erzwungenem Religionsunterricht.", "de", "threat", "religious_freedom_restriction"),
     ("La Commission qualifie ces crimes de génocide.", "fr", "threat", "sectarian_violence"),
     ("وجلد عناصر الحسبة رجالاً في الساحات العامة.", "ar", "threat", "torture_ill_treatment"),
+    ("He was picked up for filming a demonstration in Tal Rifaat.", "en", "threat", "expression_media_repression"),
+    ("Men who stayed said the factions take 30 percent of their olive harvest as a tax.", "en", "threat",
+     "extortion_looting"),
+    ("The Turkish-led offensive on Ras al-Ain began in October.", "en", "actor", "turkey"),
+    ("Druze factions carried out reprisals, driving thousands from their villages.", "en", "threat",
+     "forced_displacement"),
+    ("Fighters from the Aqidat tribe attacked SDF positions in Dhiban.", "en", "actor", "bedouin_tribal_groups"),
+    ("SNHR recorded the arrest of 19 young men wanted for compulsory and reserve military service.", "en", "group",
+     "military_service"),
+    ("ISIS verhinderde burgers de stad te verlaten.", "nl", "threat", "movement_restriction"),
+    ("Dienstplichtontduikers werden binnen enkele weken alsnog opgeroepen.", "nl", "threat", "forced_conscription"),
+    ("L'État islamique fait fouetter en public les hommes surpris en train de fumer.", "fr", "threat",
+     "torture_ill_treatment"),
+    ("Christliche Familien wurden von bewaffneten Männern bedroht.", "de", "actor", "unidentified_armed_men"),
+    ("ما دفع مئات العائلات إلى ترك قراها.", "ar", "threat", "forced_displacement"),
+    ("Masked gunmen seized an Ismaili merchant on the road to Hama.", "en", "threat", "kidnapping_abduction"),
+    ("More than 1,500 Turkmen families have abandoned their villages.", "en", "threat", "forced_displacement"),
+    ("The Fourth Division kept Daraa al-Balad encircled, letting no flour or medicine in.", "en", "threat",
+     "humanitarian_access_denial"),
+    ("Their mothers have had no contact with them since.", "en", "threat", "enforced_disappearance"),
+    ("Hundreds of families crossed the Euphrates to escape the fighting.", "en", "threat", "forced_displacement"),
+    ("Au moins 65 personnes sont mortes de faim à Madaya.", "fr", "threat", "humanitarian_access_denial"),
+    ("Honderden gezinnen zijn de wijk ontvlucht.", "nl", "threat", "forced_displacement"),
+    ("Strijders van door Turkije gesteunde groeperingen vernielden heiligdommen.", "nl", "actor", "sna_factions"),
+    ("أُجبرت إحداهن على الزواج من خاطفها.", "ar", "threat", "sexual_gender_based_violence"),
+    ("اعتقلت دورية الصحفي بعد نشره تحقيقاً عن الفساد.", "ar", "threat", "expression_media_repression"),
+    ("Diese Milizen sollen Jugendliche, darunter Minderjährige, anwerben.", "de", "threat", "child_recruitment"),
+    ("During interrogation they hung me from the ceiling by my wrists.", "en", "threat", "torture_ill_treatment"),
+    ("Yazidi women were held as sexual slaves by ISIL fighters.", "en", "threat", "sexual_gender_based_violence"),
+    ("SNA factions forced thousands of Kurdish residents out of Tal Rifaat.", "en", "threat", "forced_displacement"),
+    ("Die Kämpfer schlugen die Männer und verlangten Geld von ihnen; sie mussten Geld zahlen.", "de", "threat",
+     "extortion_looting"),
+    ("Frauen und Mädchen wurden entführt.", "de", "group", "women_girls"),
+    ("Jonge mannen werden onder druk gezet zich aan te sluiten.", "nl", "threat", "forced_conscription"),
+    ("Ils ont demandé aux habitants s'ils étaient alaouites.", "fr", "threat", "sectarian_violence"),
+    ("القوافل الإنسانية لا تزال تُمنع من العبور على الطريق.", "ar", "threat", "humanitarian_access_denial"),
 ])
-def test_wording_added_in_tagger_1_6(tagger, text, language, facet, expected):
-    assert expected in tags(tagger, text, language)[0][facet]
+def test_wording_added_in_tagger_1_6(rules_only, text, language, facet, expected):
+    assert expected in tags(rules_only, text, language)[0][facet]
 
 
 def test_words_that_only_look_like_tags(tagger):
@@ -801,27 +843,6 @@ def test_a_person_from_a_place(tagger):
     assert governorates(found) == {"SY08"}
 
 
-@pytest.mark.parametrize("text, language, facet, expected", [
-    ("He was picked up for filming a demonstration in Tal Rifaat.", "en", "threat", "expression_media_repression"),
-    ("Men who stayed said the factions take 30 percent of their olive harvest as a tax.", "en", "threat",
-     "extortion_looting"),
-    ("The Turkish-led offensive on Ras al-Ain began in October.", "en", "actor", "turkey"),
-    ("Druze factions carried out reprisals, driving thousands from their villages.", "en", "threat",
-     "forced_displacement"),
-    ("Fighters from the Aqidat tribe attacked SDF positions in Dhiban.", "en", "actor", "bedouin_tribal_groups"),
-    ("SNHR recorded the arrest of 19 young men wanted for compulsory and reserve military service.", "en", "group",
-     "military_service"),
-    ("ISIS verhinderde burgers de stad te verlaten.", "nl", "threat", "movement_restriction"),
-    ("Dienstplichtontduikers werden binnen enkele weken alsnog opgeroepen.", "nl", "threat", "forced_conscription"),
-    ("L'État islamique fait fouetter en public les hommes surpris en train de fumer.", "fr", "threat",
-     "torture_ill_treatment"),
-    ("Christliche Familien wurden von bewaffneten Männern bedroht.", "de", "actor", "unidentified_armed_men"),
-    ("ما دفع مئات العائلات إلى ترك قراها.", "ar", "threat", "forced_displacement"),
-])
-def test_wording_added_in_tagger_1_6_second_round(tagger, text, language, facet, expected):
-    assert expected in tags(tagger, text, language)[0][facet]
-
-
 def test_places_held_by_forces_are_not_detention(tagger):
     found, _ = tags(tagger, "The trajectories point to launch sites held by government forces.", published="2013-09-10")
     assert "arbitrary_detention" not in found["threat"]
@@ -865,24 +886,6 @@ def test_no_access_to_lawyers_is_an_unfair_trial_not_aid_denied(tagger):
     assert "unfair_trial_death_penalty" in found["threat"] and "humanitarian_access_denial" not in found["threat"]
 
 
-@pytest.mark.parametrize("text, language, facet, expected", [
-    ("Masked gunmen seized an Ismaili merchant on the road to Hama.", "en", "threat", "kidnapping_abduction"),
-    ("More than 1,500 Turkmen families have abandoned their villages.", "en", "threat", "forced_displacement"),
-    ("The Fourth Division kept Daraa al-Balad encircled, letting no flour or medicine in.", "en", "threat",
-     "humanitarian_access_denial"),
-    ("Their mothers have had no contact with them since.", "en", "threat", "enforced_disappearance"),
-    ("Hundreds of families crossed the Euphrates to escape the fighting.", "en", "threat", "forced_displacement"),
-    ("Au moins 65 personnes sont mortes de faim à Madaya.", "fr", "threat", "humanitarian_access_denial"),
-    ("Honderden gezinnen zijn de wijk ontvlucht.", "nl", "threat", "forced_displacement"),
-    ("Strijders van door Turkije gesteunde groeperingen vernielden heiligdommen.", "nl", "actor", "sna_factions"),
-    ("أُجبرت إحداهن على الزواج من خاطفها.", "ar", "threat", "sexual_gender_based_violence"),
-    ("اعتقلت دورية الصحفي بعد نشره تحقيقاً عن الفساد.", "ar", "threat", "expression_media_repression"),
-    ("Diese Milizen sollen Jugendliche, darunter Minderjährige, anwerben.", "de", "threat", "child_recruitment"),
-])
-def test_wording_added_in_tagger_1_6_third_round(tagger, text, language, facet, expected):
-    assert expected in tags(tagger, text, language, "2024-06-01")[0][facet]
-
-
 def test_suspected_members_of_an_actor_are_its_affiliates(tagger):
     found, _ = tags(tagger, "The SDF arrested 31 people in raids in Raqqa targeting alleged ISIL cells.",
                     published="2022-06-02")
@@ -895,21 +898,6 @@ def test_the_capital_as_one_of_two_parties(tagger):
     assert governorates(found) == {"SY08"}
     found, _ = tags(tagger, "The road between Damascus and Homs was closed.", published="2026-02-06")
     assert "SY01" in governorates(found)
-
-
-@pytest.mark.parametrize("text, language, facet, expected", [
-    ("During interrogation they hung me from the ceiling by my wrists.", "en", "threat", "torture_ill_treatment"),
-    ("Yazidi women were held as sexual slaves by ISIL fighters.", "en", "threat", "sexual_gender_based_violence"),
-    ("SNA factions forced thousands of Kurdish residents out of Tal Rifaat.", "en", "threat", "forced_displacement"),
-    ("Die Kämpfer schlugen die Männer und verlangten Geld von ihnen; sie mussten Geld zahlen.", "de", "threat",
-     "extortion_looting"),
-    ("Frauen und Mädchen wurden entführt.", "de", "group", "women_girls"),
-    ("Jonge mannen werden onder druk gezet zich aan te sluiten.", "nl", "threat", "forced_conscription"),
-    ("Ils ont demandé aux habitants s'ils étaient alaouites.", "fr", "threat", "sectarian_violence"),
-    ("القوافل الإنسانية لا تزال تُمنع من العبور على الطريق.", "ar", "threat", "humanitarian_access_denial"),
-])
-def test_wording_added_in_tagger_1_6_fourth_round(tagger, text, language, facet, expected):
-    assert expected in tags(tagger, text, language, "2024-06-01")[0][facet]
 
 
 def test_fearing_arrest_is_not_an_arrest(tagger):
@@ -935,9 +923,8 @@ def test_the_threat_model_adds_what_no_lexicon_phrase_names_with_its_sentence_as
     assert {e.source for e in tagged.evidence if e.kind != "threat"} == {"lexicon"}
 
 
-def test_the_threat_model_can_be_switched_off_and_its_threshold_is_checked():
-    off = Tagger(overrides={"components.coi_threat_model.threshold": 1.0})
-    tagged = off.tag_text("ISIS used boys from Deir ez-Zor as cubs of the caliphate, training them to carry out "
+def test_the_threat_model_can_be_switched_off_and_its_threshold_is_checked(rules_only):
+    tagged = rules_only.tag_text("ISIS used boys from Deir ez-Zor as cubs of the caliphate, training them to carry out "
                           "executions.", "en", "2016-01-01")
     assert not [e for e in tagged.evidence if e.source == "model"]
     with pytest.raises((ValueError, ConfigValidationError)):

@@ -157,7 +157,7 @@ class ThreatModelStep:
         self.threshold = threshold
 
     def __call__(self, doc: Doc) -> Doc:
-        if self.model is not None:
+        if self.model is not None and self.threshold < 1.0:  # 1.0 turns the step off
             add_model_threats(doc, self.model, self.threshold)
         return doc
 
@@ -165,8 +165,8 @@ class ThreatModelStep:
 @Language.factory("coi_threat_model", default_config={"threshold": 0.8, "model_path": None})
 def create_threat_model(nlp: Language, name: str, threshold: float, model_path: Optional[str]) -> ThreatModelStep:
     """Threats a passage classifier trained on the gold sets finds and the rules did not (threat_model.py), with
-    the best-scoring sentence as evidence. Without its data file (`coi train-threat-model` writes it) the step
-    adds nothing."""
+    the best-scoring sentence as evidence. With threshold 1.0, or without its data file (`coi train-threat-model`
+    writes it), the step adds nothing."""
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"coi_threat_model: threshold must be in (0, 1], not {threshold}")
     path = Path(model_path) if model_path else MODEL_PATH
