@@ -5,7 +5,8 @@ The rules find a threat where a lexicon phrase names it; reports also describe t
 (the tokens' NORMs, so the normaliser's folding of case, accents and Arabic spelling applies) and gives each threat a
 probability; a threat at or above the threshold that the rules did not find in the passage is added, with the
 sentence that scores highest for it as its evidence. It is a logistic regression per threat on TF-IDF features,
-small enough to train in numpy in seconds (`coi train-threat-model`) and stored as data beside the lexicons.
+small enough to train in numpy in about a minute (`coi train-threat-model`) and stored as data beside the
+lexicons.
 """
 
 from __future__ import annotations
@@ -43,55 +44,66 @@ class ThreatModel:
 
     def probabilities(self, runs: list[np.ndarray]) -> np.ndarray:
         """Per run of token NORM hashes, the probability of each label (runs x labels)."""
-        if not runs:
-            return np.empty((0, len(self.labels)))
-        bounds = np.cumsum([0] + [len(run) for run in runs]).tolist()
-        norms = np.concatenate([np.asarray(run, dtype=np.uint64) for run in runs])
-        # a pair across two runs is never read: each range stops its pairs at its own last token
-        return self.range_probabilities(norms, list(zip(bounds[:-1], bounds[1:])))
+        norms, ranges = _joined(runs)
+        return self.range_probabilities(norms, ranges)
 
     def range_probabilities(self, norms: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
         """The probability of each label for each [start, end) range of a doc's token NORM hashes, with the
         features looked up once for the whole doc (ranges x labels)."""
         scores = np.tile(self.intercept.astype(np.float64), (len(ranges), 1))
-        norms = np.asarray(norms, dtype=np.uint64)
-        if len(norms) and ranges:
-            unigrams = self._lookup(norms)
-            with np.errstate(over="ignore"):
-                pairs = self._lookup((norms[:-1] * _MIX) ^ norms[1:])
-            bounds = np.asarray(ranges, dtype=np.int64)
-            u_rows, u_at = _spread(bounds[:, 0], bounds[:, 1])
-            p_rows, p_at = _spread(bounds[:, 0], np.maximum(bounds[:, 0], bounds[:, 1] - 1))
-            rows_all = np.concatenate([u_rows, p_rows])
-            features_all = np.concatenate([unigrams[u_at], pairs[p_at]])
-            rows_all, features_all = rows_all[features_all >= 0], features_all[features_all >= 0]
-            if len(features_all):
-                size = len(self.keys)
-                combined, counts = np.unique(rows_all * size + features_all, return_counts=True)
-                row_of, feature_of = combined // size, combined % size
-                weights = (1.0 + np.log(counts)) * self.idf[feature_of]
-                lengths = np.sqrt(np.bincount(row_of, weights=weights * weights, minlength=len(ranges)))
-                weights /= lengths[row_of]
-                firsts = np.flatnonzero(np.r_[True, row_of[1:] != row_of[:-1]])
-                scores[row_of[firsts]] += np.add.reduceat(weights[:, None] * self.coef[feature_of], firsts, axis=0)
+        row_of, feature_of, weights = tfidf(self.keys, self.idf, norms, ranges)
+        if len(weights):
+            firsts = np.flatnonzero(np.r_[True, row_of[1:] != row_of[:-1]])
+            scores[row_of[firsts]] += np.add.reduceat(weights[:, None] * self.coef[feature_of], firsts, axis=0)
         return 1.0 / (1.0 + np.exp(-scores))
 
-    def _lookup(self, keys: np.ndarray) -> np.ndarray:
-        """Each key's index among the model's features, or -1."""
-        if not len(keys):
-            return np.empty(0, dtype=np.int64)
-        at = np.searchsorted(self.keys, keys)
-        at[at == len(self.keys)] = 0
-        return np.where(self.keys[at] == keys, at, -1)
+
+def tfidf(keys: np.ndarray, idf: np.ndarray, norms: np.ndarray, ranges: list[tuple[int, int]]):
+    """The TF-IDF vectors (sublinear counts, L2-normalised) of [start, end) ranges of token NORM hashes, as sparse
+    entries sorted by range: (range numbers, feature indices, weights). A word pair is read only inside a range."""
+    norms = np.asarray(norms, dtype=np.uint64)
+    empty = np.empty(0, dtype=np.int64)
+    if not len(norms) or not ranges:
+        return empty, empty, np.empty(0)
+    unigrams = _lookup(keys, norms)
+    with np.errstate(over="ignore"):
+        pairs = _lookup(keys, (norms[:-1] * _MIX) ^ norms[1:])
+    bounds = np.asarray(ranges, dtype=np.int64)
+    u_rows, u_at = _spread(bounds[:, 0], bounds[:, 1])
+    p_rows, p_at = _spread(bounds[:, 0], np.maximum(bounds[:, 0], bounds[:, 1] - 1))
+    rows, features = np.concatenate([u_rows, p_rows]), np.concatenate([unigrams[u_at], pairs[p_at]])
+    rows, features = rows[features >= 0], features[features >= 0]
+    if not len(features):
+        return empty, empty, np.empty(0)
+    combined, counts = np.unique(rows * len(keys) + features, return_counts=True)
+    row_of, feature_of = combined // len(keys), combined % len(keys)
+    weights = (1.0 + np.log(counts)) * idf[feature_of]
+    weights /= np.sqrt(np.bincount(row_of, weights=weights * weights))[row_of]
+    return row_of, feature_of, weights
+
+
+def _joined(runs: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Runs of NORM hashes as one array and the range of each."""
+    bounds = np.cumsum([0] + [len(run) for run in runs]).tolist()
+    norms = np.concatenate([np.asarray(run, dtype=np.uint64) for run in runs]) if runs else np.empty(0, np.uint64)
+    return norms, list(zip(bounds[:-1], bounds[1:]))
+
+
+def _lookup(keys: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """Each found key's index among the sorted keys, or -1."""
+    if not len(found) or not len(keys):
+        return np.full(len(found), -1, dtype=np.int64)
+    at = np.searchsorted(keys, found)
+    at[at == len(keys)] = 0
+    return np.where(keys[at] == found, at, -1)
 
 
 def _spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For ranges [start, end): the range number and the position of every position in them, as two arrays."""
     lengths = ends - starts
-    total = int(lengths.sum())
     rows = np.repeat(np.arange(len(starts)), lengths)
     firsts = np.cumsum(lengths) - lengths
-    return rows, np.arange(total) - np.repeat(firsts, lengths) + np.repeat(starts, lengths)
+    return rows, np.arange(int(lengths.sum())) - np.repeat(firsts, lengths) + np.repeat(starts, lengths)
 
 
 def load_model(path: Path = MODEL_PATH) -> ThreatModel | None:
@@ -116,35 +128,22 @@ def train(runs: list[np.ndarray], targets: list[set[str]], labels: list[str], mi
           steps: int = 400, rate: float = 0.05) -> ThreatModel:
     """A logistic regression per label on TF-IDF features of the runs, each label's classes weighted to balance
     (as scikit-learn's class_weight="balanced"), L2-regularised with strength 1/c, fitted by Adam."""
-    keyed = [feature_keys(norms) if len(norms) else np.empty(0, dtype=np.uint64) for norms in runs]
-    unique_per_doc = [np.unique(keys) for keys in keyed]
-    every, document_frequency = np.unique(np.concatenate(unique_per_doc), return_counts=True)
-    keys = every[document_frequency >= min_df]
-    df = document_frequency[document_frequency >= min_df]
+    norms, ranges = _joined(runs)
+    every, document_frequency = np.unique(np.concatenate(
+        [np.unique(feature_keys(norms[start:end])) for start, end in ranges if end > start] or [np.empty(0, np.uint64)]),
+        return_counts=True)
+    keys, df = every[document_frequency >= min_df], document_frequency[document_frequency >= min_df]
     n = len(runs)
     idf = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
-    # the documents as a sparse matrix in CSR arrays
-    indptr, indices, data = [0], [], []
-    for found in keyed:
-        at = np.searchsorted(keys, found)
-        inside = at < len(keys)
-        at = at[inside][keys[at[inside]] == found[inside]]
-        index, counts = np.unique(at, return_counts=True)
-        weights = (1.0 + np.log(counts)) * idf[index] if len(index) else np.zeros(0)
-        norm = np.linalg.norm(weights)
-        indices.append(index)
-        data.append(weights / norm if norm else weights)
-        indptr.append(indptr[-1] + len(index))
-    indices_all = np.concatenate(indices).astype(np.int64)
-    data_all = np.concatenate(data).astype(np.float64)
-    rows = np.repeat(np.arange(n), np.diff(indptr))
+    rows, indices_all, data_all = tfidf(keys, idf, norms, ranges)  # the passages as a sparse matrix, by row
+    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n))]
     y = np.array([[label in target for label in labels] for target in targets], dtype=np.float64)
     positives = y.sum(axis=0).clip(1)
     sample_weight = np.where(y == 1, n / (2 * positives), n / (2 * (n - positives).clip(1)))
     w = np.zeros((len(keys), len(labels)))
     b = np.zeros(len(labels))
     m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
-    starts = np.array(indptr[:-1])
+    starts = indptr[:-1]
     for step in range(1, steps + 1):
         products = data_all[:, None] * w[indices_all]
         scores = np.zeros((n, len(labels)))
