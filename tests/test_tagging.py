@@ -607,6 +607,22 @@ def test_tag_pending_stores_tags_claims_and_the_run(tmp_path):
     store.close()
 
 
+def test_a_threat_the_classifier_added_is_stored_and_shown_as_its(tmp_path):
+    from pipeline.web.document_view import document_view
+
+    text = ("Summary.\n\nMembers of the Revolutionary Youth took a 14-year-old girl from her school in Hasakah and have "
+            "not returned her to her family.")
+    store, doc_id = _store_with_document(tmp_path, text, published="2023-01-01")
+    tag_pending(store, progress=False)
+    stored = [t for t in store.tags(doc_id) if t.kind == "threat" and t.value == "child_recruitment"]
+    assert [t.source for t in stored] == ["model"] and stored[0].sentence == stored[0].surface
+    assert {t.source for t in store.tags(doc_id) if t.kind == "region"} == {"lexicon"}
+    view = document_view(store, doc_id)
+    shown = next(v for v in view["tags"] if v.value == "child_recruitment")
+    assert shown.evidence[0]["surface"] == "read by the threat classifier"
+    store.close()
+
+
 def test_retag_when_the_tagger_version_changes(tmp_path):
     store, doc_id = _store_with_document(tmp_path, "Summary.\n\nShelling hit Idlib.")
     tag_pending(store, progress=False)

@@ -93,3 +93,4 @@ class Tag:
     sentence: str | None = None
     negated: bool = False
     tagger_version: str | None = None
+    source: str = "lexicon"  # or "model": the tagger's threat classifier, whose evidence is the whole sentence

@@ -226,4 +226,8 @@ MIGRATIONS: list[str] = [
     CREATE INDEX document_events_document ON document_events(document_id, id);
     CREATE INDEX document_events_at ON document_events(at);
     """,
+    # 7: where a tag comes from: a lexicon phrase and the rules, or the tagger's threat classifier
+    """
+    ALTER TABLE tags ADD COLUMN source TEXT NOT NULL DEFAULT 'lexicon';
+    """,
 ]

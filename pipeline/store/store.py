@@ -347,9 +347,10 @@ class Store:
             db.execute("DELETE FROM tags WHERE document_id = ?", (doc_id,))
             db.executemany(
                 """INSERT INTO tags (document_id, version_id, kind, value, surface, start, end, page, paragraph,
-                                     sentence, negated, tagger_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                                     sentence, negated, tagger_version, source)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [(doc_id, version_id, t.kind, t.value, t.surface, t.start, t.end, t.page, t.paragraph, t.sentence,
-                  int(t.negated), t.tagger_version or tagger_version) for t in tags],
+                  int(t.negated), t.tagger_version or tagger_version, t.source) for t in tags],
             )
             self._set_stage(db, doc_id, "tag", "done", None, now)
             self._set_stage(db, doc_id, "index", "pending", None, now)
@@ -358,4 +359,4 @@ class Store:
         rows = self.db.execute("SELECT * FROM tags WHERE document_id = ? ORDER BY id", (doc_id,))
         return [Tag(kind=r["kind"], value=r["value"], surface=r["surface"], start=r["start"], end=r["end"],
                     page=r["page"], paragraph=r["paragraph"], sentence=r["sentence"], negated=bool(r["negated"]),
-                    tagger_version=r["tagger_version"]) for r in rows]
+                    tagger_version=r["tagger_version"], source=r["source"]) for r in rows]

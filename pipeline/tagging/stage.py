@@ -32,7 +32,8 @@ def outdated_documents(store: Store, tagger_version: str) -> list[str]:
 
 def stored_tags(evidence: list[Evidence], tagger_version: str) -> list[Tag]:
     return [Tag(kind=e.kind, value=e.value, surface=e.surface, start=e.start, end=e.end, page=e.page,
-                paragraph=e.paragraph, sentence=e.sentence, negated=e.negated, tagger_version=tagger_version)
+                paragraph=e.paragraph, sentence=e.sentence, negated=e.negated, tagger_version=tagger_version,
+                source=e.source)
             for e in evidence]
 
 

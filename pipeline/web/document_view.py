@@ -108,7 +108,8 @@ def document_view(store: Store, doc_id: str) -> dict | None:
             label = f"{label} ({tag.value})"
         view = tag_views.setdefault((tag.kind, tag.value), TagView(tag.kind, tag.value, label))
         passage = passage_of(tag.start)
-        view.evidence.append({"sentence": tag.sentence or "", "surface": tag.surface or "", "page": tag.page,
+        surface = "read by the threat classifier" if tag.source == "model" else tag.surface or ""
+        view.evidence.append({"sentence": tag.sentence or "", "surface": surface, "page": tag.page,
                               "paragraph": tag.paragraph, "anchor": anchors.get(passage.idx) if passage else None})
     return {
         "id": doc_id,
