@@ -37,17 +37,22 @@ def assign_sentences(doc: Doc) -> None:
         mention.sentence = sentence_span(starts, length, mention.start_char)
 
 
-def _any_word(doc: Doc, words: set[str]) -> bool:
-    """Whether any of the (normalised) words is in the doc, read from its NORM hashes without Token objects."""
-    return bool(words) and not {get_string_id(word) for word in words}.isdisjoint(doc.to_array(NORM).tolist())
-
-
-def _norm(doc: Doc, index: int) -> str:
-    """The NORM of the token at index ("" outside the doc), read from a per-doc list of NORM hashes rather than
-    a Token object per call: the rules read the words around each mention many times."""
+def _norm_hashes(doc: Doc) -> list[int]:
+    """The doc's token NORM hashes, read once per doc: the rules look at the words around mentions many times."""
     norms = doc.user_data.get("coi_norms")
     if norms is None:
         norms = doc.user_data["coi_norms"] = doc.to_array(NORM).tolist()
+    return norms
+
+
+def _any_word(doc: Doc, words: set[str]) -> bool:
+    """Whether any of the (normalised) words is in the doc, read from its NORM hashes without Token objects."""
+    return bool(words) and not {get_string_id(word) for word in words}.isdisjoint(_norm_hashes(doc))
+
+
+def _norm(doc: Doc, index: int) -> str:
+    """The NORM of the token at index ("" outside the doc), without a Token object per call."""
+    norms = _norm_hashes(doc)
     return doc.vocab.strings[norms[index]] if 0 <= index < len(norms) else ""
 
 
