@@ -29,8 +29,9 @@ def tagger():
 
 @pytest.fixture(scope="module")
 def rules_only():
-    """The tagger without its threat classifier: what the lexicons and rules find by themselves."""
-    return Tagger(overrides={"components.coi_threat_model.threshold": 1.0})
+    """The tagger without its trained steps (the threat classifier, the verifier): what the lexicons and rules
+    find by themselves."""
+    return Tagger(overrides={"components.coi_threat_model.threshold": 1.0, "components.coi_verifier.threshold": 0.0})
 
 
 def tags(tagger, text, language="en", published="2023-06-01"):
@@ -192,10 +193,10 @@ def test_a_hospital_school_or_market_is_tagged_only_when_harmed(tagger, text, ha
     assert ("attacks_on_protected_objects" in found["threat"]) is harmed
 
 
-def test_a_country_in_a_list_of_places_is_not_an_actor(tagger):
-    found, _ = tags(tagger, "The report draws on interviews with refugees in Syria, Lebanon and Turkey.")
+def test_a_country_in_a_list_of_places_is_not_an_actor(rules_only):
+    found, _ = tags(rules_only, "The report draws on interviews with refugees in Syria, Lebanon and Turkey.")
     assert not found["actor"]
-    found, _ = tags(tagger, "Israel and Turkey struck targets near Damascus.")
+    found, _ = tags(rules_only, "Israel and Turkey struck targets near Damascus.")
     assert {"israel", "turkey"} <= found["actor"]
 
 
@@ -378,12 +379,12 @@ def test_people_linked_to_an_actor_are_its_group(tagger):
     assert "sdf_affiliation" in found["group"] and "sdf_aanes" not in found["actor"]
 
 
-def test_a_sentence_without_a_date_continues_the_dated_one_before_it(tagger):
+def test_a_sentence_without_a_date_continues_the_dated_one_before_it(rules_only):
     text = ("On 5 December 2024 government forces arrested eleven young men at checkpoints in Hama. "
             "Fighting continued until the army withdrew in the evening.")
-    found, _ = tags(tagger, text, published="2024-12-19")
+    found, _ = tags(rules_only, text, published="2024-12-19")
     assert found["actor"] == {"former_government_forces"}
-    found, _ = tags(tagger, text.replace(". Fighting", ".\nFighting"), published="2024-12-19")
+    found, _ = tags(rules_only, text.replace(". Fighting", ".\nFighting"), published="2024-12-19")
     assert "transitional_authorities" in found["actor"]  # a new paragraph starts from the document's date
 
 
@@ -530,10 +531,10 @@ def test_the_ends_of_a_road_named_first_in_arabic(tagger):
     assert {pcode[:4] for pcode in found["region"]} == {"SY13"}
 
 
-def test_the_ends_of_a_road_are_not_where_it_happened(tagger):
-    found, _ = tags(tagger, "Gunmen abducted two men on the Damascus–Daraa highway near Ghabagheb.")
+def test_the_ends_of_a_road_are_not_where_it_happened(rules_only):
+    found, _ = tags(rules_only, "Gunmen abducted two men on the Damascus–Daraa highway near Ghabagheb.")
     assert {p[:4] for p in found["region"]} == {"SY12"}  # Ghabagheb, not the road's two ends
-    found, _ = tags(tagger, "Gunmen abducted two men on the Damascus–Sweida highway.")
+    found, _ = tags(rules_only, "Gunmen abducted two men on the Damascus–Sweida highway.")
     assert {p[:4] for p in found["region"]} == {"SY01", "SY13"}  # the road is all the sentence says
 
 
@@ -908,11 +909,11 @@ def test_suspected_members_of_an_actor_are_its_affiliates(tagger):
     assert "isil_affiliation" in found["group"] and "isil" not in found["actor"]
 
 
-def test_the_capital_as_one_of_two_parties(tagger):
-    found, _ = tags(tagger, "Depuis l'accord conclu entre Damas et les Forces démocratiques syriennes, les Assayech ont "
+def test_the_capital_as_one_of_two_parties(rules_only):
+    found, _ = tags(rules_only, "Depuis l'accord conclu entre Damas et les Forces démocratiques syriennes, les Assayech ont "
                             "arrêté six militants à Qamichli.", "fr", "2026-02-06")
     assert governorates(found) == {"SY08"}
-    found, _ = tags(tagger, "The road between Damascus and Homs was closed.", published="2026-02-06")
+    found, _ = tags(rules_only, "The road between Damascus and Homs was closed.", published="2026-02-06")
     assert "SY01" in governorates(found)
 
 
@@ -975,6 +976,62 @@ def test_train_threat_model_refuses_an_unknown_gold_set(capsys):
     from pipeline.tagging.commands import main_for_tests
 
     assert main_for_tests(["train-threat-model", "--exclude", "no-such-set", "--output", "/tmp/unused.npz"]) == 1
+    assert "no gold set no-such-set" in capsys.readouterr().err
+
+
+# -- the verifier --------------------------------------------------------------------------------------------
+
+
+def test_the_verifier_sets_aside_people_named_only_as_the_source_of_a_report(tagger, rules_only):
+    text = ("According to opposition activists, government helicopters dropped barrel bombs on the town of Daraya, "
+            "killing eleven civilians. Doctors at a field hospital said most of the wounded were women.")
+    before, _ = tags(rules_only, text, published="2016-05-01")
+    assert {"perceived_opponents", "medical_humanitarian_workers"} <= before["group"]
+    found, tagged = tags(tagger, text, published="2016-05-01")
+    assert not {"perceived_opponents", "medical_humanitarian_workers"} & found["group"]
+    assert {"women_girls"} <= found["group"] and "indiscriminate_attack" in found["threat"]
+    assert "SY03" in governorates(found) and "former_government_forces" in found["actor"]
+    set_aside = {(e.value, e.surface) for e in tagged.evidence if e.dropped == "verifier"}
+    assert {("perceived_opponents", "opposition activists"), ("medical_humanitarian_workers", "Doctors")} <= set_aside
+
+
+def test_a_verifier_trained_in_numpy_learns_when_a_named_group_is_not_the_one_concerned(rules_only, tmp_path):
+    from pipeline.tagging.tag_verifier import load_verifier, save_verifier, train_on_gold
+
+    towns = ["Homs", "Hama", "Idlib", "Raqqa", "Daraa", "Douma", "Jableh", "Manbij", "Afrin", "Qamishli"]
+    records = [{"text": f"A journalist told us that shells hit {town} on day {i}.", "language": "en",
+                "published": "2020-01-01", "governorates": [], "groups": [], "threats": [], "actors": []}
+               for i, town in enumerate(towns)]
+    records += [{"text": f"Guards in {town} beat a journalist on day {i}.", "language": "en",
+                 "published": "2020-01-01", "governorates": [], "groups": ["journalists_hrds"], "threats": [],
+                 "actors": []} for i, town in enumerate(towns)]
+    verifier = train_on_gold(records, lambda r: rules_only.text_doc(r["text"], r["language"], r["published"]))
+    path = tmp_path / "verifier.npz"
+    save_verifier(verifier, path)
+    assert set(load_verifier(path)) == {"region", "group", "threat", "actor"}
+    trained = Tagger(overrides={"components.coi_threat_model.threshold": 1.0,
+                                "components.coi_verifier.model_path": str(path)})
+    told = trained.tag_text("A journalist told us that a car bomb exploded in Azaz.", "en", "2021-01-01")
+    assert "journalists_hrds" not in told.values("group")
+    assert [e.surface for e in told.evidence if e.dropped == "verifier" and e.kind == "group"] == ["journalist"]
+    beaten = trained.tag_text("Guards in Azaz beat a journalist.", "en", "2021-01-01")
+    assert "journalists_hrds" in beaten.values("group")
+
+
+def test_the_verifier_can_be_switched_off_and_its_threshold_is_checked(rules_only):
+    tagged = rules_only.tag_text("According to opposition activists, shells hit Daraya.", "en", "2016-05-01")
+    assert "perceived_opponents" in tagged.values("group")
+    assert not [e for e in tagged.evidence if e.dropped == "verifier"]
+    with pytest.raises((ValueError, ConfigValidationError)):
+        Tagger(overrides={"components.coi_verifier.threshold": 1.0}).nlp("en")
+    with pytest.raises(ValueError, match="no model file"):
+        Tagger(overrides={"components.coi_verifier.model_path": "/nonexistent/verifier.npz"}).nlp("en")
+
+
+def test_train_verifier_refuses_an_unknown_gold_set(capsys):
+    from pipeline.tagging.commands import main_for_tests
+
+    assert main_for_tests(["train-verifier", "--exclude", "no-such-set", "--output", "/tmp/unused.npz"]) == 1
     assert "no gold set no-such-set" in capsys.readouterr().err
 
 

@@ -1,5 +1,5 @@
 """The tagger's commands: `coi tag-text` (JSON Lines in, tags with evidence out), `coi eval`, `coi bench tag`,
-`coi train-threat-model`."""
+`coi train-threat-model`, `coi train-verifier`."""
 
 from __future__ import annotations
 
@@ -99,6 +99,31 @@ def cmd_train_threat_model(args) -> int:
     return EXIT_OK
 
 
+def cmd_train_verifier(args) -> int:
+    from .gold import load_gold
+    from .tag_verifier import MODEL_PATH, save_verifier, train_on_gold
+    from .tagger import Tagger
+    from .threat_model import TRAINING_PATH
+
+    settings = json.loads(TRAINING_PATH.read_text(encoding="utf-8"))
+    exclude = set(args.exclude if args.exclude is not None else settings["exclude"])
+    unknown = sorted(exclude - set(GOLD_SETS))
+    if unknown:
+        print(f"coi train-verifier: no gold set {', '.join(unknown)}", file=sys.stderr)
+        return EXIT_FAILED
+    records = [r for name, path in GOLD_SETS.items() if name not in exclude for r in load_gold(path)]
+    tagger = Tagger(overrides={"components.coi_verifier.threshold": 0.0})  # it learns from the rules' own tags
+    options = settings["verifier"]
+    verifier = train_on_gold(records, lambda r: tagger.text_doc(r["text"], r.get("language"), r.get("published")),
+                             c=options["c"], steps=options["steps"])
+    output = Path(args.output) if args.output else MODEL_PATH
+    save_verifier(verifier, output)
+    print(f"trained on {len(records)} passages ({len(GOLD_SETS) - len(exclude)} gold sets, not "
+          f"{', '.join(sorted(exclude)) or 'none'}): "
+          + ", ".join(f"{kind} {len(model.keys)} features" for kind, model in verifier.items()) + f" -> {output}")
+    return EXIT_OK
+
+
 def cmd_bench_tag(args) -> int:
     from .bench import run_tag_bench
 
@@ -127,6 +152,12 @@ def register(commands) -> None:
     train.add_argument("--exclude", nargs="*", help="gold sets to leave out (default: data/model/training.json)")
     train.add_argument("--output", help="where to write the model (default: the tagger's data/model/threats.npz)")
     train.set_defaults(func=cmd_train_threat_model)
+
+    verifier = commands.add_parser("train-verifier",
+                                   help="train the second reading of each tag (per facet) on the gold sets")
+    verifier.add_argument("--exclude", nargs="*", help="gold sets to leave out (default: data/model/training.json)")
+    verifier.add_argument("--output", help="where to write the model (default: the tagger's data/model/verifier.npz)")
+    verifier.set_defaults(func=cmd_train_verifier)
 
     bench = commands.choices.get("bench")
     kinds = next((a for a in getattr(bench, "_actions", []) if isinstance(a, argparse._SubParsersAction)), None)

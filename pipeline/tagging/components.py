@@ -17,6 +17,8 @@ from ..taxonomy import load_taxonomy
 from .mentions import MentionMatcher, cached_lexicon, lexicon_language
 from .normalize import norm
 from .rules import apply_context, apply_dating, apply_implications, apply_negation, assign_sentences
+from .tag_verifier import MODEL_PATH as VERIFIER_PATH
+from .tag_verifier import Verifier, load_verifier, verify
 from .threat_model import MODEL_PATH, ThreatModel, add_model_threats, load_model
 
 # Hyphens and apostrophes inside words are split off in every language, so "Aleppo-based", "ar-Raqqa" and
@@ -194,3 +196,27 @@ def create_dating(nlp: Language, name: str, turning_point: str, before: str, aft
     except ValueError:
         raise ValueError(f"coi_dating: turning_point must be a date as YYYY-MM-DD, not {turning_point!r}") from None
     return DatingRule(day, before, after)
+
+
+class VerifierStep:
+    def __init__(self, verifier: Verifier | None, threshold: float):
+        self.verifier = verifier
+        self.threshold = threshold
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.verifier and self.threshold > 0.0 and doc._.coi_mentions:  # 0.0 turns the step off
+            verify(doc, self.verifier, self.threshold)
+        return doc
+
+
+@Language.factory("coi_verifier", default_config={"threshold": 0.5, "model_path": None})
+def create_verifier(nlp: Language, name: str, threshold: float, model_path: Optional[str]) -> VerifierStep:
+    """A second reading of each tag in its passage (tag_verifier.py): a value the verifier gives less than the
+    threshold there is set aside. With threshold 0.0, or without its data file (`coi train-verifier` writes it),
+    the step keeps every tag."""
+    if not 0.0 <= threshold < 1.0:
+        raise ValueError(f"coi_verifier: threshold must be in [0, 1), not {threshold}")
+    path = Path(model_path) if model_path else VERIFIER_PATH
+    if model_path and not path.exists():
+        raise ValueError(f"coi_verifier: no model file at {path}")
+    return VerifierStep(load_verifier(path), threshold)

@@ -21,7 +21,7 @@ from .sentences import sentence_text
 
 PACKAGE_DIR = Path(__file__).parent
 CONFIG_PATH = PACKAGE_DIR / "config.cfg"
-CODE_VERSION = "1.6"
+CODE_VERSION = "1.7"
 SUPPORTED = ("en", "ar", "nl", "fr", "de")
 CHUNK_CHARS = 50_000  # passages are tagged in runs of about this size: cheap per doc, bounded memory
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -115,14 +115,13 @@ class Tagger:
 
     def tag_text(self, text: str, language: str | None = None, published: str | None = None) -> TaggedText:
         """Tag a plain text; paragraphs are the blocks between blank lines, numbered from 1."""
-        passages, start, idx = [], 0, 0
-        for match in list(_PARAGRAPH_BREAK.finditer(text)) + [None]:
-            end = match.start() if match else len(text)
-            if text[start:end].strip():
-                passages.append(Passage(idx=idx, paragraph=idx + 1, start=start, end=end))
-                idx += 1
-            start = match.end() if match else end
-        return self.tag_passages(text, passages, language, published)
+        return self.tag_passages(text, text_passages(text), language, published)
+
+    def text_doc(self, text: str, language: str | None = None, published: str | None = None):
+        """The pipeline's doc of a short plain text (up to CHUNK_CHARS), its paragraphs as passages: what the
+        trained steps learn from."""
+        passages = [(p.start, p.end) for p in text_passages(text)]
+        return run_pipeline(self.nlp(language), text, passages, published)
 
     def tag_passages(self, text: str, passages: list[Passage], language: str | None = None,
                      published: str | None = None) -> TaggedText:
@@ -132,19 +131,37 @@ class Tagger:
         document_epochs: list[str] = []
         for chunk in _chunks(passages):
             offset = chunk[0].start
-            chunk_text = text[offset:chunk[-1].end]
-            doc = nlp.make_doc(chunk_text)
-            doc._.coi_text = chunk_text  # spaCy keeps the text exactly; rebuilding it from tokens is slow
-            doc._.coi_passages = [(p.start - offset, p.end - offset) for p in chunk]
-            doc._.coi_published = published
-            for _, component in nlp.pipeline:
-                doc = component(doc)
+            doc = run_pipeline(nlp, text[offset:chunk[-1].end], [(p.start - offset, p.end - offset) for p in chunk],
+                               published)
             if doc._.coi_epoch:
                 document_epochs.append(doc._.coi_epoch)
             result.evidence.extend(_evidence(text, offset, chunk, doc._.coi_mentions or ()))
         if result.epoch is None and document_epochs:
             result.epoch = max(set(document_epochs), key=document_epochs.count)
         return result
+
+
+def text_passages(text: str) -> list[Passage]:
+    """The paragraphs of a plain text (blocks between blank lines), numbered from 1."""
+    passages, start, idx = [], 0, 0
+    for match in list(_PARAGRAPH_BREAK.finditer(text)) + [None]:
+        end = match.start() if match else len(text)
+        if text[start:end].strip():
+            passages.append(Passage(idx=idx, paragraph=idx + 1, start=start, end=end))
+            idx += 1
+        start = match.end() if match else end
+    return passages
+
+
+def run_pipeline(nlp: Language, text: str, passages: list[tuple[int, int]], published: str | None):
+    """The doc of a text whose passages are the [start, end) character ranges, through every component."""
+    doc = nlp.make_doc(text)
+    doc._.coi_text = text  # spaCy keeps the text exactly; rebuilding it from tokens is slow
+    doc._.coi_passages = passages
+    doc._.coi_published = published
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
 
 
 def _evidence(text: str, offset: int, chunk: list[Passage], mentions: list[Mention]) -> list[Evidence]:
