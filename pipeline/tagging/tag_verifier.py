@@ -12,6 +12,7 @@ as data beside the lexicons (data/model/verifier.npz).
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,65 +39,123 @@ def value_of(mention: Mention) -> str:
     return mention.value[:4] if mention.kind == "region" else mention.value
 
 
-def _key(slot: str, *parts: int) -> int:
-    key = _SLOTS[slot]
-    for part in parts:
-        key = ((key * _MIX) & _MASK) ^ part
-    return key
+def _constant(slot: str) -> np.uint64:
+    """A slot's hash after one mixing step: the key of (slot, x) is this XOR x."""
+    return np.uint64((_SLOTS[slot] * _MIX) & _MASK)
 
 
-def passage_features(norms: np.ndarray, span: tuple[int, int], mentions: list[Mention],
-                     language: str) -> dict[tuple[str, str], list[int]]:
-    """The feature keys of each (kind, value) that the passage's asserted mentions name, from the doc's token NORM
-    hashes; `span` is the passage's [start, end) token range, windows stop at its edges."""
-    by_value: dict[tuple[str, str], list[Mention]] = {}
-    for mention in mentions:
-        by_value.setdefault((mention.kind, value_of(mention)), []).append(mention)
-    per_kind: dict[str, int] = {}
-    for kind, _ in by_value:
-        per_kind[kind] = per_kind.get(kind, 0) + 1
-    language_key = _key("language", hash_string(language or "xx"))
-    first, last = span
-    out = {}
-    for (kind, value), found in by_value.items():
-        value_hash = hash_string(value)
-        keys = {_key("value", value_hash), _key("count", min(len(found), 3)), _key("values", min(per_kind[kind], 4)),
-                language_key}
-        for mention in found:
-            left = [int(n) for n in norms[max(first, mention.start - WINDOW):mention.start]]
-            right = [int(n) for n in norms[mention.end:min(last, mention.end + WINDOW)]]
-            keys.add(_key("surface", *(int(n) for n in norms[mention.start:mention.end])))
-            keys.add(_key("source", 1 if mention.flag == "model" else 0))
-            for word in left:
-                keys.update((_key("left", word), _key("near", word)))
-            for word in right:
-                keys.update((_key("right", word), _key("near", word)))
-            if left:
-                keys.update((_key("left1", left[-1]), _key("value_left1", value_hash, left[-1])))
-            if right:
-                keys.update((_key("right1", right[0]), _key("value_right1", value_hash, right[0])))
-            if len(left) > 1:
-                keys.add(_key("left2", left[-2], left[-1]))
-            if len(right) > 1:
-                keys.add(_key("right2", right[0], right[1]))
-        out[(kind, value)] = sorted(keys)
-    return out
+def _then(keys: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """One more mixing step: the key of (slot, a, b) is _then(_constant(slot) ^ a, b)."""
+    with np.errstate(over="ignore"):
+        return (keys * np.uint64(_MIX)) ^ parts
 
 
-def doc_instances(doc) -> list[tuple[int, str, str, list[int]]]:
-    """(passage number, kind, value, feature keys) for every value the doc's passages assert."""
+@dataclass
+class _Reading:
+    """A doc's asserted mentions, the (passage, kind, value) instance each counts for, and every instance's feature
+    keys, sorted by instance and without repeats."""
+
+    mentions: list[Mention]
+    of_mention: list[int]  # instance number per mention, -1 outside every passage
+    instances: list[tuple[int, str, str]]  # (passage number, kind, value)
+    rows: np.ndarray  # instance number per key
+    keys: np.ndarray  # uint64
+
+
+def _read(doc) -> _Reading | None:
     mentions = [m for m in doc._.coi_mentions or () if m.kind in KINDS and m.value and m.dropped is None
                 and not m.negated]
     if not mentions:
-        return []
+        return None
     norms = doc.to_array(NORM)
-    out = []
-    for number, (start, end, span) in enumerate(_passages(doc)):
-        inside = [m for m in mentions if start <= m.start_char < end]
-        if inside:
-            for (kind, value), keys in passage_features(norms, span, inside, doc.lang_).items():
-                out.append((number, kind, value, keys))
-    return out
+    passages = _passages(doc)
+    passage_starts = [start for start, _, _ in passages]
+    number_of: dict[tuple[int, str, str], int] = {}
+    instances: list[tuple[int, str, str]] = []
+    of_mention, used = [], []
+    for index, mention in enumerate(mentions):
+        number = bisect.bisect_right(passage_starts, mention.start_char) - 1
+        if number < 0 or mention.start_char >= passages[number][1]:
+            number = next((n for n, (start, end, _) in enumerate(passages) if start <= mention.start_char < end), -1)
+        if number < 0:
+            of_mention.append(-1)
+            continue
+        key = (number, mention.kind, value_of(mention))
+        if key not in number_of:
+            number_of[key] = len(instances)
+            instances.append(key)
+        of_mention.append(number_of[key])
+        used.append(index)
+    if not instances:
+        return None
+    counts = np.bincount([of_mention[i] for i in used], minlength=len(instances))
+    per_kind: dict[tuple[int, str], int] = {}
+    for number, kind, _ in instances:
+        per_kind[(number, kind)] = per_kind.get((number, kind), 0) + 1
+    value_hashes = np.array([hash_string(value) for _, _, value in instances], dtype=np.uint64)
+    language = np.uint64(hash_string(doc.lang_ or "xx"))
+    rows = [np.arange(len(instances))] * 4
+    keys = [_constant("value") ^ value_hashes, _constant("count") ^ np.minimum(counts, 3).astype(np.uint64),
+            _constant("values") ^ np.array([min(per_kind[(n, k)], 4) for n, k, _ in instances], dtype=np.uint64),
+            np.full(len(instances), _constant("language") ^ language, dtype=np.uint64)]
+    found = [mentions[i] for i in used]
+    owner = np.array([of_mention[i] for i in used], dtype=np.int64)
+    starts = np.array([m.start for m in found], dtype=np.int64)
+    ends = np.array([m.end for m in found], dtype=np.int64)
+    firsts = np.array([passages[instances[o][0]][2][0] for o in owner], dtype=np.int64)
+    lasts = np.array([passages[instances[o][0]][2][1] for o in owner], dtype=np.int64)
+    surfaces = np.full(len(found), _SLOTS["surface"], dtype=np.uint64)
+    for offset in range(int((ends - starts).max())):  # the mention's words, mixed in one at a time
+        longer = ends - starts > offset
+        surfaces[longer] = _then(surfaces[longer], norms[starts[longer] + offset])
+    rows += [owner, owner]
+    keys += [surfaces,
+             _constant("source") ^ np.array([m.flag == "model" for m in found], dtype=np.uint64)]
+    lows = np.minimum(np.maximum(firsts, starts - WINDOW), starts)
+    highs = np.maximum(np.minimum(lasts, ends + WINDOW), ends)
+    for (begin, stop), side in (((lows, starts), "left"), ((ends, highs), "right")):
+        which, at = _spread(begin, stop)
+        words = norms[at]
+        rows += [owner[which], owner[which]]
+        keys += [_constant(side) ^ words, _constant("near") ^ words]
+    value_of_mention = value_hashes[owner]
+    has = starts - lows >= 1
+    before = norms[starts[has] - 1]
+    rows += [owner[has], owner[has]]
+    keys += [_constant("left1") ^ before, _then(_constant("value_left1") ^ value_of_mention[has], before)]
+    has = highs - ends >= 1
+    after = norms[ends[has]]
+    rows += [owner[has], owner[has]]
+    keys += [_constant("right1") ^ after, _then(_constant("value_right1") ^ value_of_mention[has], after)]
+    has = starts - lows >= 2
+    rows.append(owner[has])
+    keys.append(_then(_constant("left2") ^ norms[starts[has] - 2], norms[starts[has] - 1]))
+    has = highs - ends >= 2
+    rows.append(owner[has])
+    keys.append(_then(_constant("right2") ^ norms[ends[has]], norms[ends[has] + 1]))
+    all_rows, all_keys = np.concatenate(rows), np.concatenate(keys)
+    order = np.lexsort((all_keys, all_rows))
+    all_rows, all_keys = all_rows[order], all_keys[order]
+    fresh = np.r_[True, (all_rows[1:] != all_rows[:-1]) | (all_keys[1:] != all_keys[:-1])]
+    return _Reading(mentions, of_mention, instances, all_rows[fresh], all_keys[fresh])
+
+
+def doc_instances(doc) -> list[tuple[int, str, str, np.ndarray]]:
+    """(passage number, kind, value, feature keys) for every value the doc's passages assert."""
+    reading = _read(doc)
+    if reading is None:
+        return []
+    bounds = np.searchsorted(reading.rows, np.arange(len(reading.instances) + 1))
+    return [(number, kind, value, reading.keys[bounds[i]:bounds[i + 1]])
+            for i, (number, kind, value) in enumerate(reading.instances)]
+
+
+def _spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For ranges [start, end): the range number and the position of every position in them, as two arrays."""
+    lengths = ends - starts
+    rows = np.repeat(np.arange(len(starts)), lengths)
+    firsts = np.cumsum(lengths) - lengths
+    return rows, np.arange(int(lengths.sum())) - np.repeat(firsts, lengths) + np.repeat(starts, lengths)
 
 
 def _passages(doc) -> list[tuple[int, int, tuple[int, int]]]:
@@ -115,13 +174,19 @@ class FacetModel:
     coef: np.ndarray  # float32, one per key
     intercept: float
 
-    def probability(self, keys: list[int]) -> float:
+    def scores(self, rows: np.ndarray, keys: np.ndarray, count: int) -> np.ndarray:
+        """The score (log-odds) of each of `count` instances whose feature keys are given as (row, key) pairs."""
+        out = np.full(count, self.intercept)
+        if len(self.keys) and len(keys):
+            at = np.searchsorted(self.keys, keys)
+            at[at == len(self.keys)] = 0
+            known = self.keys[at] == keys
+            out += np.bincount(rows[known], weights=self.coef[at[known]], minlength=count)
+        return out
+
+    def probability(self, keys) -> float:
         found = np.asarray(keys, dtype=np.uint64)
-        at = np.searchsorted(self.keys, found)
-        at[at == len(self.keys)] = 0
-        score = self.intercept + float(self.coef[at[self.keys[at] == found]].sum()) if len(self.keys) else \
-            self.intercept
-        return 1.0 / (1.0 + np.exp(-score))
+        return float(1.0 / (1.0 + np.exp(-self.scores(np.zeros(len(found), np.int64), found, 1)[0])))
 
 
 Verifier = dict  # kind -> FacetModel
@@ -129,24 +194,22 @@ Verifier = dict  # kind -> FacetModel
 
 def verify(doc, verifier: Verifier, threshold: float) -> None:
     """Set aside, passage by passage, the values the verifier gives less than `threshold`."""
-    instances = doc_instances(doc)
-    if not instances:
+    reading = _read(doc)
+    if reading is None:
         return
-    passages = _passages(doc)
-    rejected: set[tuple[int, str, str]] = set()
-    for number, kind, value, keys in instances:
+    kinds = np.array([KINDS.index(kind) for _, kind, _ in reading.instances])
+    scores = np.zeros(len(reading.instances))
+    for number, kind in enumerate(KINDS):
         model = verifier.get(kind)
-        if model is not None and model.probability(keys) < threshold:
-            rejected.add((number, kind, value))
-    if not rejected:
-        return
-    for mention in doc._.coi_mentions:
-        if mention.kind not in KINDS or not mention.value or mention.dropped is not None or mention.negated:
+        if model is None:
+            scores[kinds == number] = np.inf  # no model for this facet: keep its tags
             continue
-        for number, (start, end, _) in enumerate(passages):
-            if start <= mention.start_char < end and (number, mention.kind, value_of(mention)) in rejected:
-                mention.dropped = "verifier"
-                break
+        mine = kinds[reading.rows] == number
+        scores += model.scores(reading.rows[mine], reading.keys[mine], len(reading.instances)) * (kinds == number)
+    rejected = 1.0 / (1.0 + np.exp(-scores)) < threshold
+    for mention, instance in zip(reading.mentions, reading.of_mention):
+        if instance >= 0 and rejected[instance]:
+            mention.dropped = "verifier"
 
 
 def train(instances: list[list[int]], labels: list[bool], c: float = 1.0, steps: int = 300,
