@@ -22,6 +22,7 @@ from spacy.attrs import NORM
 from spacy.strings import hash_string
 
 from .mentions import Mention, doc_text
+from .threat_model import spread as _spread
 
 MODEL_PATH = Path(__file__).parent / "data" / "model" / "verifier.npz"
 KINDS = ("region", "group", "threat", "actor")
@@ -148,14 +149,6 @@ def doc_instances(doc) -> list[tuple[int, str, str, np.ndarray]]:
     bounds = np.searchsorted(reading.rows, np.arange(len(reading.instances) + 1))
     return [(number, kind, value, reading.keys[bounds[i]:bounds[i + 1]])
             for i, (number, kind, value) in enumerate(reading.instances)]
-
-
-def _spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For ranges [start, end): the range number and the position of every position in them, as two arrays."""
-    lengths = ends - starts
-    rows = np.repeat(np.arange(len(starts)), lengths)
-    firsts = np.cumsum(lengths) - lengths
-    return rows, np.arange(int(lengths.sum())) - np.repeat(firsts, lengths) + np.repeat(starts, lengths)
 
 
 def _passages(doc) -> list[tuple[int, int, tuple[int, int]]]:

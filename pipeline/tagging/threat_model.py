@@ -69,8 +69,8 @@ def tfidf(keys: np.ndarray, idf: np.ndarray, norms: np.ndarray, ranges: list[tup
     with np.errstate(over="ignore"):
         pairs = _lookup(keys, (norms[:-1] * _MIX) ^ norms[1:])
     bounds = np.asarray(ranges, dtype=np.int64)
-    u_rows, u_at = _spread(bounds[:, 0], bounds[:, 1])
-    p_rows, p_at = _spread(bounds[:, 0], np.maximum(bounds[:, 0], bounds[:, 1] - 1))
+    u_rows, u_at = spread(bounds[:, 0], bounds[:, 1])
+    p_rows, p_at = spread(bounds[:, 0], np.maximum(bounds[:, 0], bounds[:, 1] - 1))
     rows, features = np.concatenate([u_rows, p_rows]), np.concatenate([unigrams[u_at], pairs[p_at]])
     rows, features = rows[features >= 0], features[features >= 0]
     if not len(features):
@@ -98,7 +98,7 @@ def _lookup(keys: np.ndarray, found: np.ndarray) -> np.ndarray:
     return np.where(keys[at] == found, at, -1)
 
 
-def _spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For ranges [start, end): the range number and the position of every position in them, as two arrays."""
     lengths = ends - starts
     rows = np.repeat(np.arange(len(starts)), lengths)
