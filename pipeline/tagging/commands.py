@@ -76,51 +76,56 @@ def cmd_eval(args) -> int:
     return EXIT_OK if result.meets_bar() or not args.check else EXIT_FAILED
 
 
-def cmd_train_threat_model(args) -> int:
+def _training_data(args, command: str) -> tuple[dict, list[dict], str] | None:
+    """The settings of data/model/training.json, the gold passages to train on (every set but the excluded ones)
+    and a description of them; None, after a message, if an excluded set does not exist."""
     from .gold import load_gold
-    from .tagger import default_tagger
-    from .threat_model import MODEL_PATH, TRAINING_PATH, save_model, train_on_gold
-
-    settings = json.loads(TRAINING_PATH.read_text(encoding="utf-8"))
-    exclude = set(args.exclude if args.exclude is not None else settings["exclude"])
-    unknown = sorted(exclude - set(GOLD_SETS))
-    if unknown:
-        print(f"coi train-threat-model: no gold set {', '.join(unknown)}", file=sys.stderr)
-        return EXIT_FAILED
-    records = [r for name, path in GOLD_SETS.items() if name not in exclude for r in load_gold(path)]
-    tagger = default_tagger()
-    model = train_on_gold(records, lambda text, language: tagger.nlp(language).make_doc(text),
-                          min_df=settings["min_df"], c=settings["c"], steps=settings["steps"])
-    output = Path(args.output) if args.output else MODEL_PATH
-    save_model(model, output)
-    print(f"trained on {len(records)} passages ({len(GOLD_SETS) - len(exclude)} gold sets, not "
-          f"{', '.join(sorted(exclude)) or 'none'}): {len(model.labels)} threats, {len(model.keys)} features -> "
-          f"{output}")
-    return EXIT_OK
-
-
-def cmd_train_verifier(args) -> int:
-    from .gold import load_gold
-    from .tag_verifier import MODEL_PATH, save_verifier, train_on_gold
-    from .tagger import Tagger
     from .threat_model import TRAINING_PATH
 
     settings = json.loads(TRAINING_PATH.read_text(encoding="utf-8"))
     exclude = set(args.exclude if args.exclude is not None else settings["exclude"])
     unknown = sorted(exclude - set(GOLD_SETS))
     if unknown:
-        print(f"coi train-verifier: no gold set {', '.join(unknown)}", file=sys.stderr)
-        return EXIT_FAILED
+        print(f"coi {command}: no gold set {', '.join(unknown)}", file=sys.stderr)
+        return None
     records = [r for name, path in GOLD_SETS.items() if name not in exclude for r in load_gold(path)]
+    return settings, records, (f"{len(records)} passages ({len(GOLD_SETS) - len(exclude)} gold sets, not "
+                               f"{', '.join(sorted(exclude)) or 'none'})")
+
+
+def cmd_train_threat_model(args) -> int:
+    from .tagger import default_tagger
+    from .threat_model import MODEL_PATH, save_model, train_on_gold
+
+    data = _training_data(args, "train-threat-model")
+    if data is None:
+        return EXIT_FAILED
+    settings, records, described = data
+    tagger = default_tagger()
+    model = train_on_gold(records, lambda text, language: tagger.nlp(language).make_doc(text),
+                          min_df=settings["min_df"], c=settings["c"], steps=settings["steps"])
+    output = Path(args.output) if args.output else MODEL_PATH
+    save_model(model, output)
+    print(f"trained on {described}: {len(model.labels)} threats, {len(model.keys)} features -> {output}")
+    return EXIT_OK
+
+
+def cmd_train_verifier(args) -> int:
+    from .tag_verifier import MODEL_PATH, save_verifier, train_on_gold
+    from .tagger import Tagger
+
+    data = _training_data(args, "train-verifier")
+    if data is None:
+        return EXIT_FAILED
+    settings, records, described = data
     tagger = Tagger(overrides={"components.coi_verifier.threshold": 0.0})  # it learns from the rules' own tags
     options = settings["verifier"]
     verifier = train_on_gold(records, lambda r: tagger.text_doc(r["text"], r.get("language"), r.get("published")),
                              c=options["c"], steps=options["steps"])
     output = Path(args.output) if args.output else MODEL_PATH
     save_verifier(verifier, output)
-    print(f"trained on {len(records)} passages ({len(GOLD_SETS) - len(exclude)} gold sets, not "
-          f"{', '.join(sorted(exclude)) or 'none'}): "
-          + ", ".join(f"{kind} {len(model.keys)} features" for kind, model in verifier.items()) + f" -> {output}")
+    print(f"trained on {described}: " + ", ".join(f"{kind} {len(model.keys)} features"
+                                                  for kind, model in verifier.items()) + f" -> {output}")
     return EXIT_OK
 
 
