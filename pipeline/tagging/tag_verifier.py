@@ -177,10 +177,6 @@ class FacetModel:
             out += np.bincount(rows[known], weights=self.coef[at[known]], minlength=count)
         return out
 
-    def probability(self, keys) -> float:
-        found = np.asarray(keys, dtype=np.uint64)
-        return float(1.0 / (1.0 + np.exp(-self.scores(np.zeros(len(found), np.int64), found, 1)[0])))
-
 
 Verifier = dict  # kind -> FacetModel
 
