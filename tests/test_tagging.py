@@ -148,7 +148,11 @@ def test_personal_names_that_equal_place_names(tagger, text):
 
 @pytest.mark.parametrize("text, language", [
     ("Le requérant, originaire de Deraa, a été arrêté à Homs en 2013.", "fr"),
-    ("وثقت الشبكة اعتقال الشاب المنحدر من بلدة بصر الحرير في ريف درعا، على حاجز في حمص.", "ar")])
+    ("وثقت الشبكة اعتقال الشاب المنحدر من بلدة بصر الحرير في ريف درعا، على حاجز في حمص.", "ar"),
+    ("Bashar, a civil society activist originally from Deir ez-Zor, was detained in Homs in 2019.", "en"),
+    ("Een uit Daraa afkomstige activist werd in 2014 in Homs vastgehouden.", "nl"),
+    ("Pro Asyl schildert den Fall eines Mannes aus Daraa, der 2017 an einem Kontrollpunkt in Homs festgenommen wurde.",
+     "de")])
 def test_a_place_of_origin_is_not_where_it_happened(tagger, text, language):
     found, _ = tags(tagger, text, language)
     assert {p[:4] for p in found["region"]} == {"SY04"}
@@ -495,6 +499,12 @@ def test_people_who_fled_are_displaced_but_fleeing_gunmen_are_not(tagger):
     assert "forced_displacement" in found["threat"] and "returnees_idps" not in found["group"]
     found, _ = tags(tagger, "Two men on a motorcycle opened fire on him in Daraa and fled.", published="2024-02-02")
     assert "forced_displacement" not in found["threat"]
+
+
+def test_an_origin_phrase_ends_at_the_person_it_describes(rules_only):
+    found, _ = tags(rules_only, "In september 2013 werd een uit Homs afkomstige student bij een checkpoint in Jaramana "
+                                "gearresteerd.", "nl", published="2013-11-15")
+    assert governorates(found) == {"SY03"}
 
 
 def test_an_origin_named_after_the_place_in_german(tagger):
@@ -1059,3 +1069,34 @@ def test_the_development_set_meets_the_bar(tagger):
     for facet, (precision, recall) in BAR.items():
         score = result.scores[facet]
         assert score.precision >= precision and score.recall >= recall, (facet, score.precision, score.recall)
+
+
+# -- tagger 1.8 ----------------------------------------------------------------------------------------------
+
+
+def test_shooting_at_worshippers_is_a_killing_even_where_a_bomb_follows(rules_only):
+    found, _ = tags(rules_only, "A gunman opened fire on worshippers and then detonated an explosive vest inside the "
+                                "church during Sunday mass, killing 25 people.", published="2025-06-25")
+    assert {"unlawful_killing", "indiscriminate_attack"} <= found["threat"]
+    found, _ = tags(rules_only, "Warplanes bombed the market, killing 25 people.", published="2016-06-25")
+    assert "unlawful_killing" not in found["threat"]
+
+
+def test_forced_conscription_names_those_facing_military_service(rules_only):
+    found, _ = tags(rules_only, "Military police took 15 young men from a minibus at a checkpoint and forcibly "
+                                "conscripted them.", published="2023-02-18")
+    assert "forced_conscription" in found["threat"] and "military_service" in found["group"]
+
+
+@pytest.mark.parametrize("text, language, value", [
+    ("Regime helicopters dropped barrel bombs on al-Shaar.", "en", "former_government_forces"),
+    ("Groups of fighters broke into shops and homes and drove off with tractors and livestock.", "en",
+     "extortion_looting"),
+    ("Een vrouw uit Douma verklaarde dat zij vier maanden vastzat in afdeling 215.", "nl", "arbitrary_detention"),
+    ("Angehörige sagten, sie hätten seit der Festnahme keinen Kontakt zu ihnen.", "de", "enforced_disappearance"),
+    ("Des dizaines d'hommes accusés d'avoir appartenu aux forces de l'ancien régime ont été arrêtés à Homs.", "fr",
+     "former_government_affiliates"),
+    ("ISIL executed four men accused of collaborating with the Free Syrian Army.", "en", "perceived_opponents")])
+def test_wording_read_in_the_fresh60_to_63_batches(rules_only, text, language, value):
+    found, _ = tags(rules_only, text, language, published="2018-03-05")
+    assert value in set().union(*found.values())

@@ -125,7 +125,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                     or _norm(doc, mention.start - 1) in _NEAR):
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 mention.dropped = "a reference point"
-            elif _is_origin(doc, mention, origin_before, now_elsewhere) \
+            elif _is_origin(doc, mention, origin_before, now_elsewhere, people_from) \
                     or _person_from(doc, mention, mentions, people_from):
                 mention.dropped = "a place of origin"  # "originaire de Deraa", "المنحدر من بصر الحرير"
             elif _is_seat(doc, mention, seat_before):
@@ -324,11 +324,12 @@ def _is_speaker(doc: Doc, mention: Mention, speech_verbs: set[str], verbs_first:
         not in _SELF_REPORT
 
 
-def _is_origin(doc: Doc, mention: Mention, origin_before: set[str], now_elsewhere: set[str]) -> bool:
+def _is_origin(doc: Doc, mention: Mention, origin_before: set[str], now_elsewhere: set[str],
+               people: set[str] = frozenset()) -> bool:
     """A place named as where someone comes from: after an origin word ("originaire de Deraa"), before one in German
     order ("aus Idlib stammend"), or with where they live now ("a man from Homs, now living in Lebanon")."""
     after_from = _norm(doc, mention.start - 1) in _FROM
-    if origin_before and (_after_origin(doc, mention.start, origin_before)
+    if origin_before and (_after_origin(doc, mention.start, origin_before, people=people)
                           or (after_from and _norm(doc, mention.end) in origin_before)):
         return True
     # "from Homs, now ...", "from Homs now living ...", not "de Palmyre, et impose désormais ..."
@@ -345,12 +346,14 @@ def _person_from(doc: Doc, mention: Mention, mentions: list[Mention], people_fro
         and other.value[:4] != mention.value[:4] for other in mentions)
 
 
-def _after_origin(doc: Doc, start: int, origin_before: set[str], reach: int = 8) -> bool:
+def _after_origin(doc: Doc, start: int, origin_before: set[str], reach: int = 8,
+                  people: frozenset[str] | set[str] = frozenset()) -> bool:
     """Whether a place is named in the phrase that says where someone comes from ("originaire de Deraa", "المنحدر من
-    بلدة بصر الحرير في ريف درعا"), up to the end of the clause."""
+    بلدة بصر الحرير في ريف درعا"), up to the end of the clause or the person it describes ("een uit Homs afkomstige
+    student bij een checkpoint in Jaramana": Jaramana is where it happened)."""
     for index in range(start - 1, max(start - reach, 0) - 1, -1):
         word = _norm(doc, index)
-        if word in CLAUSE_BREAKS:
+        if word in CLAUSE_BREAKS or word in people:
             return False
         if word in origin_before:
             return True
