@@ -1100,3 +1100,8 @@ def test_forced_conscription_names_those_facing_military_service(rules_only):
 def test_wording_read_in_the_fresh60_to_63_batches(rules_only, text, language, value):
     found, _ = tags(rules_only, text, language, published="2018-03-05")
     assert value in set().union(*found.values())
+
+
+def test_a_name_after_a_speech_verb_in_arabic_is_a_person(rules_only):
+    found, _ = tags(rules_only, "وقالت سلمى إن زوجها احتُجز يومين في دمشق.", "ar", published="2025-10-20")
+    assert governorates(found) == {"SY01"}
