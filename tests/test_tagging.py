@@ -1105,3 +1105,16 @@ def test_wording_read_in_the_fresh60_to_63_batches(rules_only, text, language, v
 def test_a_name_after_a_speech_verb_in_arabic_is_a_person(rules_only):
     found, _ = tags(rules_only, "وقالت سلمى إن زوجها احتُجز يومين في دمشق.", "ar", published="2025-10-20")
     assert governorates(found) == {"SY01"}
+
+
+@pytest.mark.parametrize("text, language, value", [
+    ("Since the Alouk water station was taken over, the water supply has been cut off repeatedly for Hasakah.", "en",
+     "humanitarian_access_denial"),
+    ("Selon des militants, les blessés ne peuvent être évacués du quartier.", "fr", "humanitarian_access_denial"),
+    ("The camp administration did not allow residents to leave without authorisation.", "en", "movement_restriction"),
+    ("Sommigen zaten daar weken vast zonder het terrein te mogen verlaten.", "nl", "movement_restriction"),
+    ("He came back to find the window frames, wiring and floor tiles had been stripped.", "en", "extortion_looting"),
+    ("Des habitants ont accusé des factions de détourner l'aide à leur profit.", "fr", "extortion_looting")])
+def test_wording_read_in_the_fresh64_to_71_batches(rules_only, text, language, value):
+    found, _ = tags(rules_only, text, language, published="2019-10-20")
+    assert value in found["threat"]
