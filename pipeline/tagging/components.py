@@ -25,16 +25,24 @@ from .threat_model import MODEL_PATH, ThreatModel, add_model_threats, load_model
 # "Aleppo's" meet the lexicon as separate tokens whatever the language's own tokenizer does with them.
 _HYPHEN_INFIX = r"(?<=[\w'’])[-‐‑–](?=[\w])"
 _POSSESSIVE_SUFFIXES = (r"(?<=\w)['’][sS]$", r"(?<=\w)['’]$")
+# Footnote numbers that PDF text leaves glued to a word ("were detained.23", "besieged Madaya,14", "tortured.[12]",
+# "said.”4", "detained23") are split off, so the word before them still meets the lexicon. A number after a digit
+# ("1,400", "10.30") is left whole.
+_FOOTNOTE_SUFFIXES = (r"(?<=[^\W\d_][.,;:!?])\[?\d{1,3}\]?", r"(?<=[.,;:!?][\"'”’»)\]])\[?\d{1,3}\]?",
+                      r"(?<=[a-zà-ÿ]{3})\d{1,3}")
 
 
 @registry.tokenizers("coi.tokenizer.v1")
-def create_tokenizer(split_hyphens: bool = True, split_possessives: bool = True) -> Callable[[Language], Tokenizer]:
-    """The language's own tokenizer, with hyphens between letters and possessive 's split off."""
+def create_tokenizer(split_hyphens: bool = True, split_possessives: bool = True,
+                     split_footnotes: bool = True) -> Callable[[Language], Tokenizer]:
+    """The language's own tokenizer, with hyphens between letters, possessive 's and glued footnote numbers split
+    off."""
 
     def make_tokenizer(nlp: Language) -> Tokenizer:
         defaults = nlp.Defaults
         infixes = list(defaults.infixes or []) + ([_HYPHEN_INFIX] if split_hyphens else [])
-        suffixes = list(defaults.suffixes or []) + (list(_POSSESSIVE_SUFFIXES) if split_possessives else [])
+        suffixes = list(defaults.suffixes or []) + (list(_POSSESSIVE_SUFFIXES) if split_possessives else []) \
+            + (list(_FOOTNOTE_SUFFIXES) if split_footnotes else [])
         prefixes = defaults.prefixes or []
         return Tokenizer(
             nlp.vocab,
