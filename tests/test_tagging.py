@@ -497,8 +497,10 @@ def test_the_capital_as_the_government_that_speaks_or_decides(tagger, text, lang
 
 
 def test_people_who_fled_are_displaced_but_fleeing_gunmen_are_not(tagger):
-    found, _ = tags(tagger, "Thousands of residents of Nubl fled south as the factions advanced.", published="2024-12-02")
-    assert "forced_displacement" in found["threat"] and "returnees_idps" not in found["group"]
+    found, tagged = tags(tagger, "Thousands of residents of Nubl fled south as the factions advanced.",
+                         published="2024-12-02")
+    assert "forced_displacement" in found["threat"] and "returnees_idps" in found["group"]
+    assert {e.surface for e in tagged.evidence if e.value == "returnees_idps"} == {"fled south"}  # the act's words
     found, _ = tags(tagger, "Two men on a motorcycle opened fire on him in Daraa and fled.", published="2024-02-02")
     assert "forced_displacement" not in found["threat"]
 
@@ -1151,3 +1153,18 @@ def test_a_footnote_number_closes_its_sentence_and_numbers_stay_whole(rules_only
     assert {"Dozens were detained.23", "Their families were not told where they are held."} <= sentences
     doc = rules_only.nlp("en").make_doc(text)
     assert {"1,400", "10.30"} <= {token.text for token in doc}
+
+
+def test_a_group_its_act_names_by_definition_goes_with_the_act(tagger):
+    found, tagged = tags(tagger, "They were interrogated on return at the Daraa crossing.")
+    assert "returnee_ill_treatment" in found["threat"] and "returnees_idps" in found["group"]
+    doc = tagger.nlp("en")("Security officers at the border in Daraa interrogated them on return.")
+    from pipeline.tagging.tag_verifier import load_verifier, verify
+    for mention in doc._.coi_mentions:  # set the act aside: its group goes with it
+        if mention.kind == "threat" and mention.value == "returnee_ill_treatment":
+            mention.dropped = "verifier"
+    for mention in doc._.coi_mentions:
+        if mention.kind == "group" and mention.flag == "implied":
+            mention.dropped = None
+    verify(doc, load_verifier(), 0.5)
+    assert all(m.dropped for m in doc._.coi_mentions if m.kind == "group" and m.flag == "implied")

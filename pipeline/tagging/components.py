@@ -135,30 +135,36 @@ def create_negation(nlp: Language, name: str, lexicon_dir: Optional[str], max_ga
 
 
 class ImpliedGroups:
-    def __init__(self, implied: dict[str, str], on_return: set[str], words: dict[str, set[str]]):
+    def __init__(self, implied: dict[str, str], on_return: set[str], words: dict[str, set[str]],
+                 likely: dict[str, str] | None = None):
         self.implied = implied
         self.on_return = on_return
         self.words = words
+        self.likely = likely or {}
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.coi_mentions and (self.implied or self.on_return):
-            apply_implications(doc, self.implied, self.on_return, self.words)
+        if doc._.coi_mentions and (self.implied or self.on_return or self.likely):
+            apply_implications(doc, self.implied, self.on_return, self.words, self.likely)
         return doc
 
 
-@Language.factory("coi_implied", default_config={"groups": {}, "on_return": [], "lexicon_dir": None})
-def create_implied(nlp: Language, name: str, groups: dict[str, str], on_return: list[str],
-                   lexicon_dir: Optional[str]) -> ImpliedGroups:
-    """Groups an act implies (threat id -> group id), tagged on the act's words when the act is not negated; and
-    the acts (`on_return`) that are ill-treatment on return when done to people named as having come back from
-    abroad ([words:return_stems]) in a sentence naming the border or the country ([words:abroad_stems])."""
+@Language.factory("coi_implied", default_config={"groups": {}, "likely_groups": {}, "on_return": [],
+                                                 "lexicon_dir": None})
+def create_implied(nlp: Language, name: str, groups: dict[str, str], likely_groups: dict[str, str],
+                   on_return: list[str], lexicon_dir: Optional[str]) -> ImpliedGroups:
+    """Groups an act implies (threat id -> group id), tagged on the act's words when the act is not negated: the
+    `groups` an act names by definition (they stand or fall with the act), and the `likely_groups` it usually names
+    (the verifier reads those in their passage). And the acts (`on_return`) that are ill-treatment on return when
+    done to people named as having come back from abroad ([words:return_stems]) in a sentence naming the border or
+    the country ([words:abroad_stems])."""
     entries = load_taxonomy().entries
-    unknown = [f"{k} -> {v}" for k, v in groups.items() if k not in entries["threat"] or v not in entries["group"]]
+    unknown = [f"{k} -> {v}" for pairs in (groups, likely_groups) for k, v in pairs.items()
+               if k not in entries["threat"] or v not in entries["group"]]
     unknown += [act for act in on_return if act not in entries["threat"]]
     if unknown:
         raise ValueError(f"coi_implied: unknown threat or group id in {', '.join(unknown)}")
     words = cached_lexicon(lexicon_language(nlp), lexicon_dir).words if on_return else {}
-    return ImpliedGroups(dict(groups), set(on_return), words)
+    return ImpliedGroups(dict(groups), set(on_return), words, dict(likely_groups))
 
 
 class ThreatModelStep:

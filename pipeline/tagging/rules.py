@@ -597,17 +597,19 @@ def _negated_after(doc: Doc, mention: Mention, after_cues: list, max_gap: int) -
 
 
 def apply_implications(doc: Doc, implied_groups: dict[str, str], on_return: set[str] = frozenset(),
-                       words: dict[str, set[str]] | None = None) -> None:
+                       words: dict[str, set[str]] | None = None, likely_groups: dict[str, str] | None = None) -> None:
     """A group the act itself names: people ill-treated on return are returnees, recruited children are children
-    (config.cfg lists the pairs). The group's evidence is the act's own words; a negated act implies nothing.
+    (config.cfg lists the pairs; flag "implied"), and a group it usually names: the displaced (flag "likely", for the
+    verifier to read in its passage). The group's evidence is the act's own words; a negated act implies nothing.
     Before that, an act of `on_return` done to people named as having come back from abroad, in a sentence that
     names the border or the country they came from, is ill-treatment on return ("refugees who returned from
     Lebanon were arrested at the border")."""
     mentions = doc._.coi_mentions or []
     added = _harms_on_return(doc, mentions, on_return, words or {}) if on_return else []
     live = [m for m in mentions + added if m.kind == "threat" and not m.negated and m.dropped is None]
-    added += [Mention("group", implied_groups[m.value], m.start, m.end, m.start_char, m.end_char, m.surface, "implied",
-                      sentence=m.sentence) for m in live if m.value in implied_groups]
+    for pairs, flag in ((implied_groups, "implied"), (likely_groups or {}, "likely")):
+        added += [Mention("group", pairs[m.value], m.start, m.end, m.start_char, m.end_char, m.surface, flag,
+                          sentence=m.sentence) for m in live if m.value in pairs]
     if added:
         mentions.extend(added)
         mentions.sort(key=lambda m: (m.start, m.end))

@@ -4,9 +4,10 @@ The rules find a value where a lexicon phrase names it, but reports name far mor
 camp a convoy passed, the activists who reported a massacre, the group an attack was meant to protect. The verifier
 is a logistic regression per facet (governorate, group, threat, actor) on the words around each of the value's
 mentions in the passage: the words on either side, the next and previous word, pairs of them, the words of the
-mention itself, how often the passage names the value and how many values of that facet it names. A value it gives
-less than the threshold is set aside in that passage (its mentions are kept as dropped "verifier", so the reason
-can be shown). It is trained in numpy on the gold sets by `coi train-verifier`, from the rules' own tags, and kept
+mention itself, where the mention comes from (a lexicon, the threat classifier, an act that usually names the group),
+how often the passage names the value and how many values of that facet it names. A value it gives less than the
+threshold is set aside in that passage (its mentions are kept as dropped "verifier", so the reason can be shown);
+a group that its act names by definition is not read but stands or falls with the act. It is trained in numpy on the gold sets by `coi train-verifier`, from the rules' own tags, and kept
 as data beside the lexicons (data/model/verifier.npz).
 """
 
@@ -32,7 +33,10 @@ _MASK = (1 << 64) - 1
 _MIX = 0x9E3779B97F4A7C15
 _SLOTS = {name: hash_string(f"verifier:{name}") for name in
           ("value", "count", "values", "language", "surface", "source", "left", "right", "near", "left1", "right1",
-           "value_left1", "value_right1", "left2", "right2")}
+           "value_left1", "value_right1", "left2", "right2", "value_source")}
+# Where a mention comes from, besides the lexicons: the threat classifier, or an act that usually names its group.
+# (A group an act names by definition, flag "implied", is not read: it stands or falls with its act.)
+_SOURCES = {"model": 1, "likely": 2}
 
 
 def value_of(mention: Mention) -> str:
@@ -65,7 +69,7 @@ class _Reading:
 
 def _read(doc) -> _Reading | None:
     mentions = [m for m in doc._.coi_mentions or () if m.kind in KINDS and m.value and m.dropped is None
-                and not m.negated]
+                and not m.negated and not (m.kind == "group" and m.flag == "implied")]
     if not mentions:
         return None
     norms = doc.to_array(NORM)
@@ -109,9 +113,9 @@ def _read(doc) -> _Reading | None:
     for offset in range(int((ends - starts).max())):  # the mention's words, mixed in one at a time
         longer = ends - starts > offset
         surfaces[longer] = _then(surfaces[longer], norms[starts[longer] + offset])
-    rows += [owner, owner]
-    keys += [surfaces,
-             _constant("source") ^ np.array([m.flag == "model" for m in found], dtype=np.uint64)]
+    sources = np.array([_SOURCES.get(m.flag, 0) for m in found], dtype=np.uint64)
+    rows += [owner, owner, owner]
+    keys += [surfaces, _constant("source") ^ sources, _then(_constant("value_source") ^ value_hashes[owner], sources)]
     lows = np.minimum(np.maximum(firsts, starts - WINDOW), starts)
     highs = np.maximum(np.minimum(lasts, ends + WINDOW), ends)
     for (begin, stop), side in (((lows, starts), "left"), ((ends, highs), "right")):
@@ -182,7 +186,8 @@ Verifier = dict  # kind -> FacetModel
 
 
 def verify(doc, verifier: Verifier, threshold: float) -> None:
-    """Set aside, passage by passage, the values the verifier gives less than `threshold`."""
+    """Set aside, passage by passage, the values the verifier gives less than `threshold`; a group its act names by
+    definition (flag "implied") goes with its act."""
     reading = _read(doc)
     if reading is None:
         return
@@ -199,6 +204,11 @@ def verify(doc, verifier: Verifier, threshold: float) -> None:
     for mention, instance in zip(reading.mentions, reading.of_mention):
         if instance >= 0 and rejected[instance]:
             mention.dropped = "verifier"
+    acts = {(m.start, m.end) for m in doc._.coi_mentions if m.kind == "threat" and m.dropped is None and not m.negated}
+    for mention in doc._.coi_mentions:
+        if mention.kind == "group" and mention.flag == "implied" and mention.dropped is None \
+                and (mention.start, mention.end) not in acts:
+            mention.dropped = "verifier"  # its act was set aside
 
 
 def train(instances: list[list[int]], labels: list[bool], c: float = 1.0, steps: int = 300,
