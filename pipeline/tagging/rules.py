@@ -325,7 +325,7 @@ def _is_speaker(doc: Doc, mention: Mention, speech_verbs: set[str], verbs_first:
 
 
 def _is_origin(doc: Doc, mention: Mention, origin_before: set[str], now_elsewhere: set[str],
-               people: set[str] = frozenset()) -> bool:
+               people: frozenset[str] | set[str] = frozenset()) -> bool:
     """A place named as where someone comes from: after an origin word ("originaire de Deraa"), before one in German
     order ("aus Idlib stammend"), or with where they live now ("a man from Homs, now living in Lebanon")."""
     after_from = _norm(doc, mention.start - 1) in _FROM
