@@ -58,11 +58,13 @@ def _norm(doc: Doc, index: int) -> str:
 
 def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_names: bool,
                   affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool = True,
-                  members: dict[str, str] | None = None) -> None:
+                  members: dict[str, str] | None = None, likely_members: dict[str, str] | None = None) -> None:
     """Set aside mentions whose context says they are something else."""
     mentions = doc._.coi_mentions or []
     if members:
         _members_named(doc, mentions, members, words)
+    if likely_members:
+        _members_likely(doc, mentions, likely_members, words)
     metonymy_after = words.get("words:metonymy_after", set())
     capital_after = words.get("words:capital_metonymy_after", set())
     capital_before = words.get("words:capital_metonymy_before", set())
@@ -79,6 +81,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     # deaths told in the sentence after a strike or fighting ("Airstrikes hit the market. Twelve were killed.")
     attack_ends = {m.sentence[1] for m in mentions if m.kind == "threat"
                    and m.value in ("indiscriminate_attack", "armed_clashes")} if deaths_by_attack else set()
+    # ... unless the sentence tells of a killing done by hand ("dragged from their homes and killed")
+    deliberate = _cue_sentences(doc, "deliberate") if attack_sentences else set()
     harm_sentences = _harm_sentences(doc, mentions) if any(m.flag == "object" for m in mentions) else set()
     child_sentences = {m.sentence for m in mentions if m.kind == "group" and m.value == "children"} \
         if any(m.flag == "recruit" for m in mentions) else set()
@@ -157,8 +161,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                     or (following == "," and _norm(doc, mention.end + 1) in _PARTITIVES)) \
                     and _affiliation_named(doc, mentions, mention):
                 mention.dropped = "affiliation named"
-        elif mention.flag == "generic" and mention.kind == "threat" and (mention.sentence in attack_sentences
-                                                                         or mention.sentence[0] in attack_ends):
+        elif mention.flag == "generic" and mention.kind == "threat" and mention.sentence not in deliberate \
+                and (mention.sentence in attack_sentences or mention.sentence[0] in attack_ends):
             mention.dropped = "death in an attack or fighting"
         elif mention.flag == "object" and mention.sentence not in harm_sentences:
             mention.dropped = "nothing happens to the place named"
@@ -292,6 +296,29 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
             mention.kind, mention.value = "group", members[mention.value]
 
 
+def _members_likely(doc: Doc, mentions: list[Mention], likely: dict[str, str], words: dict[str, set[str]]) -> None:
+    """Members of an armed group, named as such ("two Asayish members", "SDF fighters", "members of the Asayish",
+    "عناصر من قسد"), are its affiliates: the people concerned when they are killed, captured or detained, the actor
+    when they act. Such a mention adds the group (flag "likely") beside the actor for the verifier to read in its
+    passage, which tells the two apart; the actor stays as it is."""
+    nouns, prepositions = words.get("words:member_nouns", set()), words.get("words:member_prepositions", set())
+    added = []
+    for mention in mentions:
+        if mention.kind != "actor" or mention.value not in likely or mention.dropped is not None:
+            continue
+        after = mention.end + (_norm(doc, mention.end) == "-")  # "SDF-Kämpfer"
+        index = mention.start - 1
+        while _norm(doc, index) in _ARTICLES:
+            index -= 1
+        if _norm(doc, mention.end - 1) in nouns or _norm(doc, after) in nouns or _norm(doc, index) in nouns \
+                or (_norm(doc, index) in prepositions and _norm(doc, index - 1) in nouns):
+            added.append(Mention("group", likely[mention.value], mention.start, mention.end, mention.start_char,
+                                 mention.end_char, mention.surface, "likely", sentence=mention.sentence))
+    if added:
+        mentions.extend(added)
+        mentions.sort(key=lambda m: (m.start, m.end))
+
+
 # "south of Damascus", "südwestlich von Damaskus", "ten zuiden van Damascus", "au sud de Damas"
 _OF = {"of", "von", "van", "de"}
 # "Ost-Ghouta bei Damaskus": a place near the capital is not in it.
@@ -411,12 +438,14 @@ HARMS = {"indiscriminate_attack", "armed_clashes", "unlawful_killing", "extortio
 
 def _harm_sentences(doc: Doc, mentions: list[Mention]) -> set[tuple[int, int]]:
     """Sentences that report harm: an attack-type threat, or an attack phrase ("was hit", "stormed")."""
-    found = {m.sentence for m in mentions if m.kind == "threat" and m.value in HARMS}
+    return {m.sentence for m in mentions if m.kind == "threat" and m.value in HARMS} | _cue_sentences(doc, "attack")
+
+
+def _cue_sentences(doc: Doc, name: str) -> set[tuple[int, int]]:
+    """The sentences in which a cue phrase of that name occurs."""
     last = doc[-1]  # len(doc.text) without building the text
     starts, length = doc._.coi_sentences or [0], last.idx + len(last.text_with_ws)
-    found.update(sentence_span(starts, length, doc[start].idx) for start, _, name in doc._.coi_cues or ()
-                 if name == "attack")
-    return found
+    return {sentence_span(starts, length, doc[start].idx) for start, _, cue in doc._.coi_cues or () if cue == name}
 
 
 def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:

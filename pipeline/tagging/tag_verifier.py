@@ -4,10 +4,12 @@ The rules find a value where a lexicon phrase names it, but reports name far mor
 camp a convoy passed, the activists who reported a massacre, the group an attack was meant to protect. The verifier
 is a logistic regression per facet (governorate, group, threat, actor) on the words around each of the value's
 mentions in the passage: the words on either side, the next and previous word, pairs of them, the words of the
-mention itself, where the mention comes from (a lexicon, the threat classifier, an act that usually names the
-group), how often the passage names the value and how many values of that facet it names. A value it gives less
+mention itself, the word before a number that counts the mention's people ("killed three rescue workers"), where
+the mention comes from (a lexicon, the threat classifier, an act that usually names the group), how often the
+passage names the value and how many values of that facet it names. A value it gives less
 than the threshold is set aside in that passage (its mentions are kept as dropped "verifier", so the reason can be
-shown); a group that its act names by definition is not read but stands or falls with the act. It is trained in
+shown); what a rule reads from an act (the group it names by definition, ill-treatment of people back from abroad)
+is not read but stands or falls with the act. It is trained in
 numpy on the gold sets by `coi train-verifier`, from the rules' own tags, and kept as data beside the lexicons
 (data/model/verifier.npz).
 """
@@ -20,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import NORM
+from spacy.attrs import LIKE_NUM, NORM
 from spacy.strings import hash_string
 
 from .mentions import Mention, doc_text
@@ -34,9 +36,9 @@ _MASK = (1 << 64) - 1
 _MIX = 0x9E3779B97F4A7C15
 _SLOTS = {name: hash_string(f"verifier:{name}") for name in
           ("value", "count", "values", "language", "surface", "source", "left", "right", "near", "left1", "right1",
-           "value_left1", "value_right1", "left2", "right2", "value_source")}
+           "value_left1", "value_right1", "left2", "right2", "value_source", "value_across")}
 # Where a mention comes from, besides the lexicons: the threat classifier, or an act that usually names its group.
-# (A group an act names by definition, flag "implied", is not read: it stands or falls with its act.)
+# (What a rule reads from an act, flag "implied", is not read: it stands or falls with its act.)
 _SOURCES = {"model": 1, "likely": 2}
 
 
@@ -70,10 +72,11 @@ class _Reading:
 
 def _read(doc) -> _Reading | None:
     mentions = [m for m in doc._.coi_mentions or () if m.kind in KINDS and m.value and m.dropped is None
-                and not m.negated and not (m.kind == "group" and m.flag == "implied")]
+                and not m.negated and m.flag != "implied"]
     if not mentions:
         return None
     norms = doc.to_array(NORM)
+    numbers = doc.to_array(LIKE_NUM)
     passages = _passages(doc)
     passage_starts = [start for start, _, _ in passages]
     number_of: dict[tuple[int, str, str], int] = {}
@@ -139,6 +142,11 @@ def _read(doc) -> _Reading | None:
     has = highs - ends >= 2
     rows.append(owner[has])
     keys.append(_then(_constant("right2") ^ norms[ends[has]], norms[ends[has] + 1]))
+    # the word before a number that counts the mention's people ("killed three rescue workers")
+    counted = starts - lows >= 2
+    counted[counted] = numbers[starts[counted] - 1] != 0
+    rows.append(owner[counted])
+    keys.append(_then(_constant("value_across") ^ value_of_mention[counted], norms[starts[counted] - 2]))
     all_rows, all_keys = np.concatenate(rows), np.concatenate(keys)
     order = np.lexsort((all_keys, all_rows))
     all_rows, all_keys = all_rows[order], all_keys[order]
@@ -187,8 +195,8 @@ Verifier = dict  # kind -> FacetModel
 
 
 def verify(doc, verifier: Verifier, threshold: float) -> None:
-    """Set aside, passage by passage, the values the verifier gives less than `threshold`; a group its act names by
-    definition (flag "implied") goes with its act."""
+    """Set aside, passage by passage, the values the verifier gives less than `threshold`; what a rule reads from an
+    act (flag "implied": the group it names by definition, ill-treatment on return) goes with its act."""
     reading = _read(doc)
     if reading is None:
         return
@@ -205,10 +213,10 @@ def verify(doc, verifier: Verifier, threshold: float) -> None:
     for mention, instance in zip(reading.mentions, reading.of_mention):
         if instance >= 0 and rejected[instance]:
             mention.dropped = "verifier"
-    acts = {(m.start, m.end) for m in doc._.coi_mentions if m.kind == "threat" and m.dropped is None and not m.negated}
+    acts = {(m.start, m.end) for m in doc._.coi_mentions
+            if m.kind == "threat" and m.dropped is None and not m.negated and m.flag != "implied"}
     for mention in doc._.coi_mentions:
-        if mention.kind == "group" and mention.flag == "implied" and mention.dropped is None \
-                and (mention.start, mention.end) not in acts:
+        if mention.flag == "implied" and mention.dropped is None and (mention.start, mention.end) not in acts:
             mention.dropped = "verifier"  # its act was set aside
 
 
