@@ -4,14 +4,13 @@ The rules find a value where a lexicon phrase names it, but reports name far mor
 camp a convoy passed, the activists who reported a massacre, the group an attack was meant to protect. The verifier
 is a logistic regression per facet (governorate, group, threat, actor) on the words around each of the value's
 mentions in the passage: the words on either side, the next and previous word, pairs of them, the words of the
-mention itself, the word before a number that counts the mention's people ("killed three rescue workers"), where
-the mention comes from (a lexicon, the threat classifier, an act that usually names the group), how often the
-passage names the value and how many values of that facet it names. A value it gives less
-than the threshold is set aside in that passage (its mentions are kept as dropped "verifier", so the reason can be
-shown); what a rule reads from an act (the group it names by definition, ill-treatment of people back from abroad)
-is not read but stands or falls with the act. It is trained in
-numpy on the gold sets by `coi train-verifier`, from the rules' own tags, and kept as data beside the lexicons
-(data/model/verifier.npz).
+mention itself, the word before a number that counts the mention's people ("killed three rescue workers"), where the
+mention comes from (a lexicon, the threat classifier, an act that usually names the group), how often the passage
+names the value and how many values of that facet it names. A value it gives less than the threshold is set aside in
+that passage (its mentions are kept as dropped "verifier", so the reason can be shown); what a rule reads from an
+act (the group it names by definition, ill-treatment of people back from abroad) is not read but stands or falls
+with the act. It is trained in numpy on the gold sets by `coi train-verifier`, from the rules' own tags, and kept as
+data beside the lexicons (data/model/verifier.npz).
 """
 
 from __future__ import annotations
