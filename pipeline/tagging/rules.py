@@ -296,6 +296,12 @@ def _members_named(doc: Doc, mentions: list[Mention], members: dict[str, str], w
             mention.kind, mention.value = "group", members[mention.value]
 
 
+def _read_from(mention: Mention, kind: str, value: str, flag: str) -> Mention:
+    """A tag a rule reads from another mention, on that mention's words (its evidence) and sentence."""
+    return Mention(kind, value, mention.start, mention.end, mention.start_char, mention.end_char, mention.surface,
+                   flag, sentence=mention.sentence)
+
+
 def _members_likely(doc: Doc, mentions: list[Mention], likely: dict[str, str], words: dict[str, set[str]]) -> None:
     """Members of an armed group, named as such ("two Asayish members", "SDF fighters", "members of the Asayish",
     "عناصر من قسد"), are its affiliates: the people concerned when they are killed, captured or detained, the actor
@@ -312,8 +318,7 @@ def _members_likely(doc: Doc, mentions: list[Mention], likely: dict[str, str], w
             index -= 1
         if _norm(doc, mention.end - 1) in nouns or _norm(doc, after) in nouns or _norm(doc, index) in nouns \
                 or (_norm(doc, index) in prepositions and _norm(doc, index - 1) in nouns):
-            added.append(Mention("group", likely[mention.value], mention.start, mention.end, mention.start_char,
-                                 mention.end_char, mention.surface, "likely", sentence=mention.sentence))
+            added.append(_read_from(mention, "group", likely[mention.value], "likely"))
     if added:
         mentions.extend(added)
         mentions.sort(key=lambda m: (m.start, m.end))
@@ -637,8 +642,7 @@ def apply_implications(doc: Doc, implied_groups: dict[str, str], on_return: set[
     added = _harms_on_return(doc, mentions, on_return, words or {}) if on_return else []
     live = [m for m in mentions + added if m.kind == "threat" and not m.negated and m.dropped is None]
     for pairs, flag in ((implied_groups, "implied"), (likely_groups or {}, "likely")):
-        added += [Mention("group", pairs[m.value], m.start, m.end, m.start_char, m.end_char, m.surface, flag,
-                          sentence=m.sentence) for m in live if m.value in pairs]
+        added += [_read_from(m, "group", pairs[m.value], flag) for m in live if m.value in pairs]
     if added:
         mentions.extend(added)
         mentions.sort(key=lambda m: (m.start, m.end))
@@ -663,8 +667,7 @@ def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str],
     told = {s for s in named | after if any(w.startswith(abroad) for w in norm_phrase(text[s[0]:s[1]]).split())}
     told_ends = {end for _, end in named & told}
     qualifying = (named & told) | {s for s in after if s in told or s[0] in told_ends}
-    return [Mention("threat", "returnee_ill_treatment", m.start, m.end, m.start_char, m.end_char, m.surface, "implied",
-                    sentence=m.sentence)
+    return [_read_from(m, "threat", "returnee_ill_treatment", "implied")
             for m in mentions if m.kind == "threat" and m.value in on_return and m.sentence in qualifying
             and not m.negated and m.dropped is None]
 
