@@ -31,7 +31,8 @@ def tagger():
 def rules_only():
     """The tagger without its trained steps (the threat classifier, the verifier): what the lexicons and rules
     find by themselves."""
-    return Tagger(overrides={"components.coi_threat_model.threshold": 1.0, "components.coi_verifier.threshold": 0.0})
+    return Tagger(overrides={"components.coi_threat_model.threshold": 1.0,
+                             "components.coi_group_model.threshold": 1.0, "components.coi_verifier.threshold": 0.0})
 
 
 def tags(tagger, text, language="en", published="2023-06-01"):
@@ -279,7 +280,7 @@ def test_a_sum_demanded_is_extortion_unless_it_is_a_ransom(tagger):
 
 def test_acts_told_without_their_noun(tagger):
     for text, threat in [("Their homes in Qusayr had been bulldozed.", "property_seizure_destruction"),
-                         ("The school was turned into a military base.", "property_seizure_destruction"),
+                         ("Their house was turned into a military base.", "property_seizure_destruction"),
                          ("He was whisked away by intelligence officers.", "arbitrary_detention"),
                          ("Stateless Kurds are denied IDs.", "discrimination_documentation")]:
         found, _ = tags(tagger, text)
@@ -963,7 +964,7 @@ def test_fearing_arrest_is_not_an_arrest(tagger):
     assert "arbitrary_detention" not in found["threat"]
 
 
-# -- the threat classifier ------------------------------------------------------------------------------------
+# -- the passage classifiers (threats, groups) -----------------------------------------------------------
 
 
 def test_the_threat_model_adds_what_no_lexicon_phrase_names_with_its_sentence_as_evidence(tagger):
@@ -990,32 +991,58 @@ def test_the_threat_model_can_be_switched_off_and_its_threshold_is_checked(rules
         Tagger(overrides={"components.coi_threat_model.model_path": "/nonexistent/threats.npz"}).nlp("en")
 
 
-def test_a_threat_model_trained_in_numpy_learns_a_word_no_lexicon_has(tmp_path):
-    from pipeline.tagging.threat_model import load_model, save_model, train_on_gold
+def test_the_group_model_adds_the_people_concerned_where_no_lexicon_phrase_names_them(tagger, rules_only):
+    for text, group in [("Men who had served in the old army were detained at a checkpoint in Homs in February 2025.",
+                         "former_government_affiliates"),
+                        ("The sheikhs of the Shaitat were humiliated at a checkpoint in Deir ez-Zor.", "bedouin_tribes")]:
+        assert group not in rules_only.tag_text(text, "en", "2025-03-01").values("group"), text
+        tagged = tagger.tag_text(text, "en", "2025-03-01")
+        added = [e for e in tagged.tags("group") if e.source == "model"]
+        assert [(e.value, e.sentence, e.epoch) for e in added] == [(group, text, "transition")]
+
+
+def test_the_group_model_can_be_switched_off_and_its_threshold_is_checked(rules_only):
+    text = "Men who had served in the old army were detained at a checkpoint in Homs in February 2025."
+    assert not [e for e in rules_only.tag_text(text, "en", "2025-03-01").evidence if e.source == "model"]
+    with pytest.raises((ValueError, ConfigValidationError)):
+        Tagger(overrides={"components.coi_group_model.threshold": 1.5}).nlp("en")
+    with pytest.raises(ValueError, match="coi_group_model: no model file"):
+        Tagger(overrides={"components.coi_group_model.model_path": "/nonexistent/groups.npz"}).nlp("en")
+
+
+@pytest.mark.parametrize("kind, label, training, asked, evidence", [
+    ("threat", "torture_ill_treatment", "Guards zorblatted detainee number {i}.", "They zorblatted him for hours.",
+     "In Homs, guards zorblatted a detainee."),
+    ("group", "yazidis", "Guards beat zorblatts from village number {i}.", "They beat zorblatts for hours.",
+     "In Homs, guards beat zorblatts."),
+])
+def test_a_passage_model_trained_in_numpy_learns_a_word_no_lexicon_has(tmp_path, kind, label, training, asked,
+                                                                      evidence):
+    from pipeline.tagging.passage_model import FACET_OF, load_model, save_model, train_on_gold
 
     nlp = spacy.blank("en")
-    records = [{"text": f"Guards zorblatted detainee number {i}.", "threats": ["torture_ill_treatment"]}
-               for i in range(12)]
-    records += [{"text": f"The market in town number {i} reopened after the holiday.", "threats": []}
-                for i in range(12)]
-    model = train_on_gold(records, lambda text, language: nlp.make_doc(text), steps=300)
-    path = tmp_path / "threats.npz"
+    facet = FACET_OF[kind]
+    records = [{"text": training.format(i=i), facet: [label]} for i in range(12)]
+    records += [{"text": f"The market in town number {i} reopened after the holiday.", facet: []} for i in range(12)]
+    model = train_on_gold(records, lambda text, language: nlp.make_doc(text), kind=kind, steps=300)
+    path = tmp_path / f"{facet}.npz"
     save_model(model, path)
     loaded = load_model(path)
-    assert loaded.labels == ("torture_ill_treatment",)
-    yes, no = loaded.probabilities([nlp.make_doc(t).to_array("NORM") for t in (
-        "They zorblatted him for hours.", "The market reopened.")])[:, 0]
+    assert loaded.labels == (label,)
+    yes, no = loaded.probabilities([nlp.make_doc(t).to_array("NORM") for t in (asked, "The market reopened.")])[:, 0]
     assert yes > 0.8 > 0.2 > no
-    tagged = Tagger(overrides={"components.coi_threat_model.model_path": str(path)}).tag_text(
-        "In Homs, guards zorblatted a detainee. Nothing else happened.", "en", "2020-01-01")
-    added = [e for e in tagged.evidence if e.source == "model"]
-    assert [(e.value, e.sentence) for e in added] == [("torture_ill_treatment", "In Homs, guards zorblatted a detainee.")]
+    tagged = Tagger(overrides={f"components.coi_{kind}_model.model_path": str(path),
+                               "components.coi_verifier.threshold": 0.0}).tag_text(
+        evidence + " Nothing else happened.", "en", "2020-01-01")
+    added = [e for e in tagged.evidence if e.source == "model" and e.kind == kind]
+    assert [(e.value, e.sentence) for e in added] == [(label, evidence)]
 
 
-def test_train_threat_model_refuses_an_unknown_gold_set(capsys):
+@pytest.mark.parametrize("command", ["train-threat-model", "train-group-model"])
+def test_training_a_passage_model_refuses_an_unknown_gold_set(capsys, command):
     from pipeline.tagging.commands import main_for_tests
 
-    assert main_for_tests(["train-threat-model", "--exclude", "no-such-set", "--output", "/tmp/unused.npz"]) == 1
+    assert main_for_tests([command, "--exclude", "no-such-set", "--output", "/tmp/unused.npz"]) == 1
     assert "no gold set no-such-set" in capsys.readouterr().err
 
 
@@ -1050,6 +1077,7 @@ def test_a_verifier_trained_in_numpy_learns_when_a_named_group_is_not_the_one_co
     save_verifier(verifier, path)
     assert set(load_verifier(path)) == {"region", "group", "threat", "actor"}
     trained = Tagger(overrides={"components.coi_threat_model.threshold": 1.0,
+                                "components.coi_group_model.threshold": 1.0,
                                 "components.coi_verifier.model_path": str(path)})
     told = trained.tag_text("A journalist told us that a car bomb exploded in Azaz.", "en", "2021-01-01")
     assert "journalists_hrds" not in told.values("group")

@@ -1,5 +1,5 @@
 """The tagger's commands: `coi tag-text` (JSON Lines in, tags with evidence out), `coi eval`, `coi bench tag`,
-`coi train-threat-model`, `coi train-verifier`."""
+`coi train-threat-model`, `coi train-group-model`, `coi train-verifier`."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def _training_data(args, command: str) -> tuple[dict, list[dict], str] | None:
     """The settings of data/model/training.json, the gold passages to train on (every set but the excluded ones)
     and a description of them; None, after a message, if an excluded set does not exist."""
     from .gold import load_gold
-    from .threat_model import TRAINING_PATH
+    from .passage_model import TRAINING_PATH
 
     settings = json.loads(TRAINING_PATH.read_text(encoding="utf-8"))
     exclude = set(args.exclude if args.exclude is not None else settings["exclude"])
@@ -94,19 +94,27 @@ def _training_data(args, command: str) -> tuple[dict, list[dict], str] | None:
 
 
 def cmd_train_threat_model(args) -> int:
-    from .tagger import default_tagger
-    from .threat_model import MODEL_PATH, save_model, train_on_gold
+    return _train_passage_model(args, "threat")
 
-    data = _training_data(args, "train-threat-model")
+
+def cmd_train_group_model(args) -> int:
+    return _train_passage_model(args, "group")
+
+
+def _train_passage_model(args, kind: str) -> int:
+    from .passage_model import FACET_OF, MODEL_PATHS, save_model, train_on_gold
+    from .tagger import default_tagger
+
+    data = _training_data(args, f"train-{kind}-model")
     if data is None:
         return EXIT_FAILED
     settings, records, described = data
     tagger = default_tagger()
-    model = train_on_gold(records, lambda text, language: tagger.nlp(language).make_doc(text),
+    model = train_on_gold(records, lambda text, language: tagger.nlp(language).make_doc(text), kind=kind,
                           min_df=settings["min_df"], c=settings["c"], steps=settings["steps"])
-    output = Path(args.output) if args.output else MODEL_PATH
+    output = Path(args.output) if args.output else MODEL_PATHS[kind]
     save_model(model, output)
-    print(f"trained on {described}: {len(model.labels)} threats, {len(model.keys)} features -> {output}")
+    print(f"trained on {described}: {len(model.labels)} {FACET_OF[kind]}, {len(model.keys)} features -> {output}")
     return EXIT_OK
 
 
@@ -152,11 +160,13 @@ def register(commands) -> None:
     evaluate.add_argument("--check", action="store_true", help="exit 1 if a facet is below the bar")
     evaluate.set_defaults(func=cmd_eval)
 
-    train = commands.add_parser("train-threat-model",
-                                help="train the passage classifier for threats on the gold sets")
-    train.add_argument("--exclude", nargs="*", help="gold sets to leave out (default: data/model/training.json)")
-    train.add_argument("--output", help="where to write the model (default: the tagger's data/model/threats.npz)")
-    train.set_defaults(func=cmd_train_threat_model)
+    for kind, func in (("threat", cmd_train_threat_model), ("group", cmd_train_group_model)):
+        train = commands.add_parser(f"train-{kind}-model",
+                                    help=f"train the passage classifier for {kind}s on the gold sets")
+        train.add_argument("--exclude", nargs="*",
+                           help="gold sets to leave out (default: data/model/training.json)")
+        train.add_argument("--output", help=f"where to write the model (default: the tagger's data/model/{kind}s.npz)")
+        train.set_defaults(func=func)
 
     verifier = commands.add_parser("train-verifier",
                                    help="train the second reading of each tag (per facet) on the gold sets")

@@ -19,7 +19,7 @@ from .normalize import norm
 from .rules import apply_context, apply_dating, apply_implications, apply_negation, assign_sentences
 from .tag_verifier import MODEL_PATH as VERIFIER_PATH
 from .tag_verifier import Verifier, load_verifier, verify
-from .threat_model import MODEL_PATH, ThreatModel, add_model_threats, load_model
+from .passage_model import MODEL_PATHS, PassageModel, add_model_tags, load_model
 
 # Hyphens and apostrophes inside words are split off in every language, so "Aleppo-based", "ar-Raqqa" and
 # "Aleppo's" meet the lexicon as separate tokens whatever the language's own tokenizer does with them.
@@ -171,28 +171,41 @@ def create_implied(nlp: Language, name: str, groups: dict[str, str], likely_grou
     return ImpliedGroups(dict(groups), set(on_return), words, dict(likely_groups))
 
 
-class ThreatModelStep:
-    def __init__(self, model: ThreatModel | None, threshold: float):
+class PassageModelStep:
+    def __init__(self, model: PassageModel | None, threshold: float, kind: str):
         self.model = model
         self.threshold = threshold
+        self.kind = kind
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is not None and self.threshold < 1.0:  # 1.0 turns the step off
-            add_model_threats(doc, self.model, self.threshold)
+            add_model_tags(doc, self.model, self.threshold, self.kind)
         return doc
 
 
+def _passage_model(kind: str, name: str, threshold: float, model_path: Optional[str]) -> PassageModelStep:
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"{name}: threshold must be in (0, 1], not {threshold}")
+    path = Path(model_path) if model_path else MODEL_PATHS[kind]
+    if model_path and not path.exists():
+        raise ValueError(f"{name}: no model file at {path}")
+    return PassageModelStep(load_model(path), threshold, kind)
+
+
 @Language.factory("coi_threat_model", default_config={"threshold": 0.8, "model_path": None})
-def create_threat_model(nlp: Language, name: str, threshold: float, model_path: Optional[str]) -> ThreatModelStep:
-    """Threats a passage classifier trained on the gold sets finds and the rules did not (threat_model.py), with
+def create_threat_model(nlp: Language, name: str, threshold: float, model_path: Optional[str]) -> PassageModelStep:
+    """Threats a passage classifier trained on the gold sets finds and the rules did not (passage_model.py), with
     the best-scoring sentence as evidence. With threshold 1.0, or without its data file (`coi train-threat-model`
     writes it), the step adds nothing."""
-    if not 0.0 < threshold <= 1.0:
-        raise ValueError(f"coi_threat_model: threshold must be in (0, 1], not {threshold}")
-    path = Path(model_path) if model_path else MODEL_PATH
-    if model_path and not path.exists():
-        raise ValueError(f"coi_threat_model: no model file at {path}")
-    return ThreatModelStep(load_model(path), threshold)
+    return _passage_model("threat", name, threshold, model_path)
+
+
+@Language.factory("coi_group_model", default_config={"threshold": 0.8, "model_path": None})
+def create_group_model(nlp: Language, name: str, threshold: float, model_path: Optional[str]) -> PassageModelStep:
+    """Groups a passage classifier trained on the gold sets finds and the rules did not (passage_model.py), with
+    the best-scoring sentence as evidence; the verifier reads them in their passage like any other tag. With
+    threshold 1.0, or without its data file (`coi train-group-model` writes it), the step adds nothing."""
+    return _passage_model("group", name, threshold, model_path)
 
 
 class DatingRule:

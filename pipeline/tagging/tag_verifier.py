@@ -25,7 +25,7 @@ from spacy.attrs import LIKE_NUM, NORM
 from spacy.strings import hash_string
 
 from .mentions import Mention, doc_text
-from .threat_model import spread as _spread
+from .passage_model import spread as _spread
 
 MODEL_PATH = Path(__file__).parent / "data" / "model" / "verifier.npz"
 KINDS = ("region", "group", "threat", "actor")

@@ -1,12 +1,13 @@
-"""A passage classifier for threats, trained on the gold sets, that adds what the rules miss.
+"""Passage classifiers for threats and for groups, trained on the gold sets, that add what the rules miss.
 
 The rules find a threat where a lexicon phrase names it; reports also describe threats in words no lexicon lists
-("the checkpoints let no one out, not even the sick"). The classifier reads a whole passage as words and word pairs
-(the tokens' NORMs, so the normaliser's folding of case, accents and Arabic spelling applies) and gives each threat a
-probability; a threat at or above the threshold that the rules did not find in the passage is added, with the
-sentence that scores highest for it as its evidence. It is a logistic regression per threat on TF-IDF features,
-small enough to train in numpy in about a minute (`coi train-threat-model`) and stored as data beside the
-lexicons.
+("the checkpoints let no one out, not even the sick"), and the people concerned by what they did or were taken for
+("men who had served in the old army", "families of men who joined the Islamic State"). A classifier reads a whole
+passage as words and word pairs (the tokens' NORMs, so the normaliser's folding of case, accents and Arabic spelling
+applies) and gives each threat, or each group, a probability; one at or above the threshold that the rules did not
+find in the passage is added, with the sentence that scores highest for it as its evidence. It is a logistic
+regression per label on TF-IDF features, small enough to train in numpy in about a minute (`coi train-threat-model`,
+`coi train-group-model`) and stored as data beside the lexicons.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from spacy.attrs import NORM
 from .mentions import Mention, doc_text
 from .sentences import sentence_span, sentence_starts, sentence_text
 
-MODEL_PATH = Path(__file__).parent / "data" / "model" / "threats.npz"
+MODEL_DIR = Path(__file__).parent / "data" / "model"
+MODEL_PATHS = {"threat": MODEL_DIR / "threats.npz", "group": MODEL_DIR / "groups.npz"}
+FACET_OF = {"threat": "threats", "group": "groups"}
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -35,7 +38,7 @@ def feature_keys(norms: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class ThreatModel:
+class PassageModel:
     keys: np.ndarray  # sorted uint64 feature keys
     idf: np.ndarray  # float32, one per key
     coef: np.ndarray  # float32, keys x labels
@@ -106,26 +109,26 @@ def spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return rows, np.arange(int(lengths.sum())) - np.repeat(firsts, lengths) + np.repeat(starts, lengths)
 
 
-def load_model(path: Path = MODEL_PATH) -> ThreatModel | None:
+def load_model(path: Path) -> PassageModel | None:
     return _load(str(path)) if path.exists() else None
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> ThreatModel:
+def _load(path: str) -> PassageModel:
     with np.load(path, allow_pickle=False) as data:
-        return ThreatModel(keys=data["keys"], idf=data["idf"].astype(np.float32),
+        return PassageModel(keys=data["keys"], idf=data["idf"].astype(np.float32),
                            coef=data["coef"].astype(np.float32), intercept=data["intercept"].astype(np.float32),
                            labels=tuple(str(label) for label in data["labels"]))
 
 
-def save_model(model: ThreatModel, path: Path = MODEL_PATH) -> None:
+def save_model(model: PassageModel, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, keys=model.keys, idf=model.idf.astype(np.float16), coef=model.coef.astype(np.float16),
                         intercept=model.intercept, labels=np.array(model.labels))
 
 
 def train(runs: list[np.ndarray], targets: list[set[str]], labels: list[str], min_df: int = 2, c: float = 4.0,
-          steps: int = 400, rate: float = 0.05) -> ThreatModel:
+          steps: int = 400, rate: float = 0.05) -> PassageModel:
     """A logistic regression per label on TF-IDF features of the runs, each label's classes weighted to balance
     (as scikit-learn's class_weight="balanced"), L2-regularised with strength 1/c, fitted by Adam."""
     norms, ranges = _joined(runs)
@@ -162,15 +165,15 @@ def train(runs: list[np.ndarray], targets: list[set[str]], labels: list[str], mi
             v *= 0.999
             v += 0.001 * grad * grad
             param -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
-    return ThreatModel(keys=keys, idf=idf, coef=w.astype(np.float32), intercept=b.astype(np.float32),
+    return PassageModel(keys=keys, idf=idf, coef=w.astype(np.float32), intercept=b.astype(np.float32),
                        labels=tuple(labels))
 
 
-def add_model_threats(doc, model: ThreatModel, threshold: float) -> None:
-    """For each passage of the doc (doc._.coi_passages, else the whole doc), add the threats the model gives at
-    least `threshold` and the rules did not name there (asserted, negated or set aside: where the rules read a
-    threat's own words, they decide). The evidence is the passage's sentence that scores highest for the threat,
-    unless the rules read a denied act or a shielded threat ("fears arrest") in that sentence."""
+def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "threat") -> None:
+    """For each passage of the doc (doc._.coi_passages, else the whole doc), add the tags of this kind (threat or
+    group) the model gives at least `threshold` and the rules did not name there (asserted, negated or set aside:
+    where the rules read a tag's own words, they decide). The evidence is the passage's sentence that scores highest
+    for the tag, unless the rules read a denied act or a shielded threat ("fears arrest") in that sentence."""
     text = doc_text(doc)
     if not text.strip():
         return
@@ -187,24 +190,24 @@ def add_model_threats(doc, model: ThreatModel, threshold: float) -> None:
     if not passages:
         return
     probabilities = model.range_probabilities(norms, [(span.start, span.end) for _, _, span in passages])
-    threats = sorted((m.start_char, m.value) for m in mentions if m.kind == "threat")
-    threat_starts = [char for char, _ in threats]
+    found = sorted((m.start_char, m.value) for m in mentions if m.kind == kind)
+    found_starts = [char for char, _ in found]
     added = []
     for (start, end, _), row in zip(passages, probabilities):
         wanted = np.flatnonzero(row >= threshold).tolist()
         if not wanted:
             continue
-        named = {value for _, value in threats[bisect.bisect_left(threat_starts, start):
-                                               bisect.bisect_left(threat_starts, end)]}
+        named = {value for _, value in found[bisect.bisect_left(found_starts, start):
+                                              bisect.bisect_left(found_starts, end)]}
         wanted = [j for j in wanted if model.labels[j] not in named]
         if wanted:
-            added.extend(_evidence_sentences(doc, text, norms, starts, (start, end), wanted, model, denied))
+            added.extend(_evidence_sentences(doc, text, norms, starts, (start, end), wanted, model, denied, kind))
     if added:
         doc._.coi_mentions = sorted(mentions + added, key=lambda m: (m.start_char, m.end_char))
 
 
 def _evidence_sentences(doc, text: str, norms: np.ndarray, starts: list[int], passage: tuple[int, int],
-                        wanted: list[int], model: ThreatModel, denied: set) -> list[Mention]:
+                        wanted: list[int], model: PassageModel, denied: set, kind: str) -> list[Mention]:
     """A mention for each wanted label, on the passage's sentence that scores highest for it."""
     start, end = passage
     sentences = []  # (doc sentence span, trimmed start, trimmed end, token span)
@@ -222,16 +225,19 @@ def _evidence_sentences(doc, text: str, norms: np.ndarray, starts: list[int], pa
         sentence, s_start, s_end, tokens = sentences[int(np.argmax(scores[:, j]))]
         if sentence in denied:
             continue  # "returnees said they were not arrested", "fears arrest": the rules read it
-        out.append(Mention("threat", model.labels[j], tokens.start, tokens.end, s_start, s_end,
+        out.append(Mention(kind, model.labels[j], tokens.start, tokens.end, s_start, s_end,
                            text[s_start:s_end], flag="model", sentence=sentence))
     return out
 
 
-TRAINING_PATH = Path(__file__).parent / "data" / "model" / "training.json"
+TRAINING_PATH = MODEL_DIR / "training.json"
 
 
-def train_on_gold(records: list[dict], make_doc, min_df: int = 2, c: float = 4.0, steps: int = 400) -> ThreatModel:
-    """Train on gold passages; make_doc(text, language) tokenises as the tagger does (the NORMs must match)."""
+def train_on_gold(records: list[dict], make_doc, kind: str = "threat", min_df: int = 2, c: float = 4.0,
+                  steps: int = 400) -> PassageModel:
+    """Train on gold passages for one kind of tag (threat or group); make_doc(text, language) tokenises as the
+    tagger does (the NORMs must match)."""
+    facet = FACET_OF[kind]
     runs = [make_doc(r["text"], r.get("language")).to_array(NORM) for r in records]
-    labels = sorted({threat for r in records for threat in r["threats"]})
-    return train(runs, [set(r["threats"]) for r in records], labels, min_df=min_df, c=c, steps=steps)
+    labels = sorted({tag for r in records for tag in r[facet]})
+    return train(runs, [set(r[facet]) for r in records], labels, min_df=min_df, c=c, steps=steps)
