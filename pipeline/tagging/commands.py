@@ -88,7 +88,8 @@ def _training_data(args, command: str) -> tuple[dict, list[dict], str] | None:
     if unknown:
         print(f"coi {command}: no gold set {', '.join(unknown)}", file=sys.stderr)
         return None
-    records = [r for name, path in GOLD_SETS.items() if name not in exclude for r in load_gold(path)]
+    records = [{**r, "gold_set": name} for name, path in GOLD_SETS.items() if name not in exclude
+               for r in load_gold(path)]
     return settings, records, (f"{len(records)} passages ({len(GOLD_SETS) - len(exclude)} gold sets, not "
                                f"{', '.join(sorted(exclude)) or 'none'})")
 
@@ -102,16 +103,14 @@ def cmd_train_group_model(args) -> int:
 
 
 def _train_passage_model(args, kind: str) -> int:
-    from .passage_model import FACET_OF, MODEL_PATHS, save_model, train_on_gold
-    from .tagger import default_tagger
+    from .passage_model import FACET_OF, MODEL_PATHS, save_model
+    from .training import train_passage_model
 
     data = _training_data(args, f"train-{kind}-model")
     if data is None:
         return EXIT_FAILED
     settings, records, described = data
-    tagger = default_tagger()
-    model = train_on_gold(records, lambda text, language: tagger.nlp(language).make_doc(text), kind=kind,
-                          min_df=settings["min_df"], c=settings["c"], steps=settings["steps"])
+    model = train_passage_model(records, kind, settings)
     output = Path(args.output) if args.output else MODEL_PATHS[kind]
     save_model(model, output)
     print(f"trained on {described}: {len(model.labels)} {FACET_OF[kind]}, {len(model.keys)} features -> {output}")
@@ -119,21 +118,20 @@ def _train_passage_model(args, kind: str) -> int:
 
 
 def cmd_train_verifier(args) -> int:
-    from .tag_verifier import MODEL_PATH, save_verifier, train_on_gold
-    from .tagger import Tagger
+    from .tag_verifier import MODEL_PATH, save_verifier, train_on_instances
+    from .training import cross_fitted_instances
 
     data = _training_data(args, "train-verifier")
     if data is None:
         return EXIT_FAILED
     settings, records, described = data
-    tagger = Tagger(overrides={"components.coi_verifier.threshold": 0.0})  # it learns from the rules' own tags
     options = settings["verifier"]
-    verifier = train_on_gold(records, lambda r: tagger.text_doc(r["text"], r.get("language"), r.get("published")),
-                             c=options["c"], steps=options["steps"])
+    verifier = train_on_instances(records, cross_fitted_instances(records, settings, processes=args.processes),
+                                  c=options["c"], steps=options["steps"])
     output = Path(args.output) if args.output else MODEL_PATH
     save_verifier(verifier, output)
-    print(f"trained on {described}: " + ", ".join(f"{kind} {len(model.keys)} features"
-                                                  for kind, model in verifier.items()) + f" -> {output}")
+    print(f"trained on {described}, cross-fitted in {options['folds']} folds: "
+          + ", ".join(f"{kind} {len(model.keys)} features" for kind, model in verifier.items()) + f" -> {output}")
     return EXIT_OK
 
 
@@ -172,6 +170,7 @@ def register(commands) -> None:
                                    help="train the second reading of each tag (per facet) on the gold sets")
     verifier.add_argument("--exclude", nargs="*", help="gold sets to leave out (default: data/model/training.json)")
     verifier.add_argument("--output", help="where to write the model (default: the tagger's data/model/verifier.npz)")
+    verifier.add_argument("--processes", type=int, default=2, help="folds trained at once (default: 2)")
     verifier.set_defaults(func=cmd_train_verifier)
 
     bench = commands.choices.get("bench")

@@ -18,6 +18,7 @@ from .mentions import MentionMatcher, cached_lexicon, lexicon_language
 from .normalize import norm
 from .rules import apply_context, apply_dating, apply_implications, apply_negation, assign_sentences
 from .tag_verifier import MODEL_PATH as VERIFIER_PATH
+from .tag_verifier import KINDS as VERIFIER_KINDS
 from .tag_verifier import Verifier, load_verifier, verify
 from .passage_model import MODEL_PATHS, PassageModel, add_model_tags, load_model
 
@@ -230,24 +231,31 @@ def create_dating(nlp: Language, name: str, turning_point: str, before: str, aft
 
 
 class VerifierStep:
-    def __init__(self, verifier: Verifier | None, threshold: float):
+    def __init__(self, verifier: Verifier | None, threshold: float, thresholds: dict[str, float]):
         self.verifier = verifier
         self.threshold = threshold
+        self.thresholds = thresholds
 
     def __call__(self, doc: Doc) -> Doc:
         if self.verifier and self.threshold > 0.0 and doc._.coi_mentions:  # 0.0 turns the step off
-            verify(doc, self.verifier, self.threshold)
+            verify(doc, self.verifier, self.threshold, self.thresholds)
         return doc
 
 
-@Language.factory("coi_verifier", default_config={"threshold": 0.5, "model_path": None})
-def create_verifier(nlp: Language, name: str, threshold: float, model_path: Optional[str]) -> VerifierStep:
+@Language.factory("coi_verifier", default_config={"threshold": 0.5, "thresholds": {}, "model_path": None})
+def create_verifier(nlp: Language, name: str, threshold: float, thresholds: dict[str, float],
+                    model_path: Optional[str]) -> VerifierStep:
     """A second reading of each tag in its passage (tag_verifier.py): a value the verifier gives less than the
-    threshold there is set aside. With threshold 0.0, or without its data file (`coi train-verifier` writes it),
-    the step keeps every tag."""
-    if not 0.0 <= threshold < 1.0:
-        raise ValueError(f"coi_verifier: threshold must be in [0, 1), not {threshold}")
+    threshold there is set aside (`thresholds` may give a facet, region, group, threat or actor, its own). With
+    threshold 0.0, or without its data file (`coi train-verifier` writes it), the step keeps every tag."""
+    unknown = sorted(set(thresholds) - set(VERIFIER_KINDS))
+    if unknown:
+        raise ValueError(f"coi_verifier: thresholds for unknown facets {', '.join(unknown)} (not one of "
+                         f"{', '.join(VERIFIER_KINDS)})")
+    for value in (threshold, *thresholds.values()):
+        if not 0.0 <= value < 1.0:
+            raise ValueError(f"coi_verifier: threshold must be in [0, 1), not {value}")
     path = Path(model_path) if model_path else VERIFIER_PATH
     if model_path and not path.exists():
         raise ValueError(f"coi_verifier: no model file at {path}")
-    return VerifierStep(load_verifier(path), threshold)
+    return VerifierStep(load_verifier(path), threshold, dict(thresholds))

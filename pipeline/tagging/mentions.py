@@ -59,7 +59,7 @@ class Mention:
 def _ensure_extensions() -> None:
     for name, default in (("coi_published", None), ("coi_mentions", None), ("coi_cues", None),
                           ("coi_sentences", None), ("coi_epoch", None), ("coi_text", None),
-                          ("coi_passages", None), ("coi_shields", None)):
+                          ("coi_passages", None), ("coi_shields", None), ("coi_passage_scores", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
 

@@ -173,7 +173,8 @@ def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "thre
     """For each passage of the doc (doc._.coi_passages, else the whole doc), add the tags of this kind (threat or
     group) the model gives at least `threshold` and the rules did not name there (asserted, negated or set aside:
     where the rules read a tag's own words, they decide). The evidence is the passage's sentence that scores highest
-    for the tag, unless the rules read a denied act or a shielded threat ("fears arrest") in that sentence."""
+    for the tag, unless the rules read a denied act or a shielded threat ("fears arrest") in that sentence. Every
+    passage's probabilities are kept in doc._.coi_passage_scores[kind] for the verifier."""
     text = doc_text(doc)
     if not text.strip():
         return
@@ -190,6 +191,9 @@ def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "thre
     if not passages:
         return
     probabilities = model.range_probabilities(norms, [(span.start, span.end) for _, _, span in passages])
+    scores = doc._.coi_passage_scores if doc._.coi_passage_scores is not None else {}
+    scores[kind] = (model.labels, {(start, end): row for (start, end, _), row in zip(passages, probabilities)})
+    doc._.coi_passage_scores = scores  # the verifier reads them (tag_verifier.py)
     found = sorted((m.start_char, m.value) for m in mentions if m.kind == kind)
     found_starts = [char for char, _ in found]
     added = []

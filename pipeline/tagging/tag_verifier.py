@@ -6,11 +6,14 @@ is a logistic regression per facet (governorate, group, threat, actor) on the wo
 mentions in the passage: the words on either side, the next and previous word, pairs of them, the words of the
 mention itself, the word before a number that counts the mention's people ("killed three rescue workers"), where the
 mention comes from (a lexicon, the threat classifier, an act that usually names the group), how often the passage
-names the value and how many values of that facet it names. A value it gives less than the threshold is set aside in
-that passage (its mentions are kept as dropped "verifier", so the reason can be shown); what a rule reads from an
-act (the group it names by definition, ill-treatment of people back from abroad) is not read but stands or falls
-with the act. It is trained in numpy on the gold sets by `coi train-verifier`, from the rules' own tags, and kept as
-data beside the lexicons (data/model/verifier.npz).
+names the value and how many values of that facet it names, and the probability the passage classifier of threats or
+of groups gives the value in the passage (passage_model.py; in tenths). A value it gives less than the threshold is
+set aside in that passage (its mentions are kept as dropped "verifier", so the reason can be shown); what a rule
+reads from an act (the group it names by definition, ill-treatment of people back from abroad) is not read but
+stands or falls with the act. It is trained in numpy on the gold sets by `coi train-verifier`, from the tagger's own tags, and kept as
+data beside the lexicons (data/model/verifier.npz). So that it learns from the passage classifiers as they read text
+they were not trained on, each gold passage is tagged with classifiers trained without its fold of the gold sets
+(training.py).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ _MASK = (1 << 64) - 1
 _MIX = 0x9E3779B97F4A7C15
 _SLOTS = {name: hash_string(f"verifier:{name}") for name in
           ("value", "count", "values", "language", "surface", "source", "left", "right", "near", "left1", "right1",
-           "value_left1", "value_right1", "left2", "right2", "value_source", "value_across")}
+           "value_left1", "value_right1", "left2", "right2", "value_source", "value_across", "passage_score")}
 # Where a mention comes from, besides the lexicons: the threat classifier, or an act that usually names its group.
 # (What a rule reads from an act, flag "implied", is not read: it stands or falls with its act.)
 _SOURCES = {"model": 1, "likely": 2}
@@ -106,6 +109,9 @@ def _read(doc) -> _Reading | None:
     keys = [_constant("value") ^ value_hashes, _constant("count") ^ np.minimum(counts, 3).astype(np.uint64),
             _constant("values") ^ np.array([min(per_kind[(n, k)], 4) for n, k, _ in instances], dtype=np.uint64),
             np.full(len(instances), _constant("language") ^ language, dtype=np.uint64)]
+    scored = _passage_scores(doc, passages, instances)
+    rows.append(np.flatnonzero(scored >= 0))
+    keys.append(_constant("passage_score") ^ scored[scored >= 0].astype(np.uint64))
     found = [mentions[i] for i in used]
     owner = np.array([of_mention[i] for i in used], dtype=np.int64)
     starts = np.array([m.start for m in found], dtype=np.int64)
@@ -153,6 +159,20 @@ def _read(doc) -> _Reading | None:
     return _Reading(mentions, of_mention, instances, all_rows[fresh], all_keys[fresh])
 
 
+def _passage_scores(doc, passages, instances) -> np.ndarray:
+    """For each instance, the tenth (0..9) of the probability the passage classifier of its kind gives its value in
+    its passage, or -1 where there is none (no classifier for the kind, or the step is off)."""
+    out = np.full(len(instances), -1, dtype=np.int64)
+    scores = doc._.coi_passage_scores or {}
+    for index, (number, kind, value) in enumerate(instances):
+        if kind in scores:
+            labels, rows = scores[kind]
+            row = rows.get(passages[number][:2])
+            if row is not None and value in labels:
+                out[index] = min(9, int(row[labels.index(value)] * 10))
+    return out
+
+
 def doc_instances(doc) -> list[tuple[int, str, str, np.ndarray]]:
     """(passage number, kind, value, feature keys) for every value the doc's passages assert."""
     reading = _read(doc)
@@ -193,7 +213,7 @@ class FacetModel:
 Verifier = dict  # kind -> FacetModel
 
 
-def verify(doc, verifier: Verifier, threshold: float) -> None:
+def verify(doc, verifier: Verifier, threshold: float, thresholds: dict[str, float] | None = None) -> None:
     """Set aside, passage by passage, the values the verifier gives less than `threshold`; what a rule reads from an
     act (flag "implied": the group it names by definition, ill-treatment on return) goes with its act."""
     reading = _read(doc)
@@ -208,7 +228,8 @@ def verify(doc, verifier: Verifier, threshold: float) -> None:
             continue
         mine = kinds[reading.rows] == number
         scores += model.scores(reading.rows[mine], reading.keys[mine], len(reading.instances)) * (kinds == number)
-    rejected = 1.0 / (1.0 + np.exp(-scores)) < threshold
+    limits = np.array([(thresholds or {}).get(kind, threshold) for kind in KINDS])[kinds]
+    rejected = 1.0 / (1.0 + np.exp(-scores)) < limits
     for mention, instance in zip(reading.mentions, reading.of_mention):
         if instance >= 0 and rejected[instance]:
             mention.dropped = "verifier"
@@ -248,9 +269,15 @@ def train(instances: list[list[int]], labels: list[bool], c: float = 1.0, steps:
 def train_on_gold(records: list[dict], docs, c: float = 1.0, steps: int = 300) -> Verifier:
     """Train one model per facet on gold passages; docs(record) gives the record's doc as the tagger reads it with
     the verifier off (a value is right when the gold passage lists it)."""
+    return train_on_instances(records, [doc_instances(docs(record)) for record in records], c=c, steps=steps)
+
+
+def train_on_instances(records: list[dict], instances_per_record: list[list], c: float = 1.0,
+                       steps: int = 300) -> Verifier:
+    """As train_on_gold, from each record's doc_instances."""
     instances: dict[str, tuple[list, list]] = {kind: ([], []) for kind in KINDS}
-    for record in records:
-        for _, kind, value, keys in doc_instances(docs(record)):
+    for record, found in zip(records, instances_per_record):
+        for _, kind, value, keys in found:
             features, labels = instances[kind]
             features.append(keys)
             labels.append(value in {g[:4] if kind == "region" else g for g in record[FACET_OF[kind]]})
