@@ -305,6 +305,27 @@ def test_acts_told_by_what_happened_to_people_in_each_language(rules_only):
         assert threat in found["threat"], text
 
 
+def test_acts_told_by_their_aftermath_in_each_language(rules_only):
+    for text, language, threat in [
+            ("By 2018 the old city of Homs lay largely in ruins.", "en", "property_seizure_destruction"),
+            ("The last families were put on buses to Idlib under the deal.", "en", "forced_displacement"),
+            ("No aid convoy had been let through since the spring.", "en", "humanitarian_access_denial"),
+            ("Neighbours reported men going missing after the raid.", "en", "enforced_disappearance"),
+            ("The gunmen asked each man about his sect before they fired.", "en", "sectarian_violence"),
+            ("He was held for nine days at a checkpoint in Hama.", "en", "arbitrary_detention"),
+            ("She was turned away from the land registry in Qaboun.", "en", "discrimination_documentation"),
+            ("Van enkele mannen ontbreekt sindsdien elk spoor.", "nl", "enforced_disappearance"),
+            ("De VN kreeg maandenlang geen toegang tot het kamp.", "nl", "humanitarian_access_denial"),
+            ("Monatelang wurden keine Hilfslieferungen durchgelassen.", "de", "humanitarian_access_denial"),
+            ("Die Bewohner wurden in Busse gesetzt und nach Idlib gebracht.", "de", "forced_displacement"),
+            ("Le sort des autres demeure inconnu.", "fr", "enforced_disappearance"),
+            ("Les habitants sont empêchés d'accéder à leurs terres.", "fr", "movement_restriction"),
+            ("عاد إلى الحي ليجد منزله ركاما.", "ar", "property_seizure_destruction"),
+            ("وفرضت القوات حظرا للتجول على البلدة.", "ar", "movement_restriction")]:
+        found, _ = tags(rules_only, text, language=language)
+        assert threat in found["threat"], text
+
+
 def test_a_denied_allegation_is_negated(tagger):
     found, tagged = tags(tagger, "The Asayish denied allegations that detainees in Hasakah had been tortured.")
     assert "torture_ill_treatment" not in found["threat"]
@@ -531,9 +552,15 @@ def test_members_of_an_armed_group_who_are_harmed_are_its_affiliates(tagger, rul
     found, _ = tags(tagger, "SDF fighters detained 14 men in Dhiban on suspicion of ISIL membership.",
                     published="2024-03-04")
     assert "sdf_aanes" in found["actor"] and "sdf_affiliation" not in found["group"]
-    # the rules offer the group wherever members are named; the verifier reads whether harm is done to them
+    # the rules offer the group wherever members are named, unless the act follows their name at once (they act);
+    # the verifier reads whether harm is done to them
     found, _ = tags(rules_only, "Zwei SDF-Kämpfer wurden bei einem Anschlag getötet.", "de", published="2024-03-04")
     assert "sdf_affiliation" in found["group"]
+    found, _ = tags(rules_only, "Im Januar wurden in Raqqa frühere Angehörige der Asayish festgenommen.", "de",
+                    published="2026-02-04")
+    assert "sdf_affiliation" in found["group"]  # a passive ends with its participle in German
+    found, _ = tags(rules_only, "ISIL fighters abducted 20 shepherds near Palmyra.", published="2016-03-04")
+    assert "isil_affiliation" not in found["group"] and "isil" in found["actor"]
     found, _ = tags(rules_only, "The SDF and Damascus signed an agreement in March.", published="2025-03-11")
     assert "sdf_affiliation" not in found["group"]
 

@@ -302,15 +302,24 @@ def _read_from(mention: Mention, kind: str, value: str, flag: str) -> Mention:
                    flag, sentence=mention.sentence)
 
 
+_VERB_FINAL = {"de", "nl"}
+
+
 def _members_likely(doc: Doc, mentions: list[Mention], likely: dict[str, str], words: dict[str, set[str]]) -> None:
     """Members of an armed group, named as such ("two Asayish members", "SDF fighters", "members of the Asayish",
     "عناصر من قسد"), are its affiliates: the people concerned when they are killed, captured or detained, the actor
     when they act. Such a mention adds the group (flag "likely") beside the actor for the verifier to read in its
     passage, which tells the two apart; the actor stays as it is."""
     nouns, prepositions = words.get("words:member_nouns", set()), words.get("words:member_prepositions", set())
+    # The members act when the act follows their name at once ("SDF fighters detained 14 men"); not in German or
+    # Dutch, where the participle of a passive ends the clause ("Angehörige der Asayish festgenommen").
+    acts = {m.start for m in mentions if m.kind == "threat" and m.dropped is None} \
+        if doc.lang_ not in _VERB_FINAL else set()
     added = []
     for mention in mentions:
         if mention.kind != "actor" or mention.value not in likely or mention.dropped is not None:
+            continue
+        if mention.end in acts:
             continue
         after = mention.end + (_norm(doc, mention.end) == "-")  # "SDF-Kämpfer"
         index = mention.start - 1
