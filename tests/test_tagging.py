@@ -289,41 +289,36 @@ def test_acts_told_without_their_noun(tagger):
     assert "arbitrary_detention" not in found["threat"]
 
 
-def test_acts_told_by_what_happened_to_people_in_each_language(rules_only):
-    for text, language, threat in [
-            ("His relatives said he was taken by Air Force Intelligence in 2014.", "en", "arbitrary_detention"),
-            ("Six aid workers were taken by unidentified gunmen near Saraqeb.", "en", "kidnapping_abduction"),
-            ("Their fate has never been established.", "en", "enforced_disappearance"),
-            ("He was pulled off a bus at a checkpoint and sent to basic training.", "en", "forced_conscription"),
-            ("Returnees find their homes stripped of doors and wiring.", "en", "property_seizure_destruction"),
-            ("Velen werden naar onbekende locaties overgebracht.", "nl", "enforced_disappearance"),
-            ("Zij troffen hun woning bewoond door anderen aan.", "nl", "property_seizure_destruction"),
-            ("Der IS hindert die Bevölkerung an der Flucht aus Raqqa.", "de", "movement_restriction"),
-            ("Les femmes ne peuvent pas quitter leur domicile sans un parent masculin.", "fr",
-             "movement_restriction")]:
-        found, _ = tags(rules_only, text, language=language)
-        assert threat in found["threat"], text
-
-
-def test_acts_told_by_their_aftermath_in_each_language(rules_only):
-    for text, language, threat in [
-            ("By 2018 the old city of Homs lay largely in ruins.", "en", "property_seizure_destruction"),
-            ("The last families were put on buses to Idlib under the deal.", "en", "forced_displacement"),
-            ("No aid convoy had been let through since the spring.", "en", "humanitarian_access_denial"),
-            ("Neighbours reported men going missing after the raid.", "en", "enforced_disappearance"),
-            ("The gunmen asked each man about his sect before they fired.", "en", "sectarian_violence"),
-            ("He was held for nine days at a checkpoint in Hama.", "en", "arbitrary_detention"),
-            ("She was turned away from the land registry in Qaboun.", "en", "discrimination_documentation"),
-            ("Van enkele mannen ontbreekt sindsdien elk spoor.", "nl", "enforced_disappearance"),
-            ("De VN kreeg maandenlang geen toegang tot het kamp.", "nl", "humanitarian_access_denial"),
-            ("Monatelang wurden keine Hilfslieferungen durchgelassen.", "de", "humanitarian_access_denial"),
-            ("Die Bewohner wurden in Busse gesetzt und nach Idlib gebracht.", "de", "forced_displacement"),
-            ("Le sort des autres demeure inconnu.", "fr", "enforced_disappearance"),
-            ("Les habitants sont empêchés d'accéder à leurs terres.", "fr", "movement_restriction"),
-            ("عاد إلى الحي ليجد منزله ركاما.", "ar", "property_seizure_destruction"),
-            ("وفرضت القوات حظرا للتجول على البلدة.", "ar", "movement_restriction")]:
-        found, _ = tags(rules_only, text, language=language)
-        assert threat in found["threat"], text
+# Acts told by what happened to people, or by what they left behind, in each language (tagger 2.0 and 2.1)
+@pytest.mark.parametrize("text, language, threat", [
+    ("His relatives said he was taken by Air Force Intelligence in 2014.", "en", "arbitrary_detention"),
+    ("Six aid workers were taken by unidentified gunmen near Saraqeb.", "en", "kidnapping_abduction"),
+    ("Their fate has never been established.", "en", "enforced_disappearance"),
+    ("He was pulled off a bus at a checkpoint and sent to basic training.", "en", "forced_conscription"),
+    ("Returnees find their homes stripped of doors and wiring.", "en", "property_seizure_destruction"),
+    ("Velen werden naar onbekende locaties overgebracht.", "nl", "enforced_disappearance"),
+    ("Zij troffen hun woning bewoond door anderen aan.", "nl", "property_seizure_destruction"),
+    ("Der IS hindert die Bevölkerung an der Flucht aus Raqqa.", "de", "movement_restriction"),
+    ("Les femmes ne peuvent pas quitter leur domicile sans un parent masculin.", "fr", "movement_restriction"),
+    ("By 2018 the old city of Homs lay largely in ruins.", "en", "property_seizure_destruction"),
+    ("The last families were put on buses to Idlib under the deal.", "en", "forced_displacement"),
+    ("No aid convoy had been let through since the spring.", "en", "humanitarian_access_denial"),
+    ("Neighbours reported men going missing after the raid.", "en", "enforced_disappearance"),
+    ("The gunmen asked each man about his sect before they fired.", "en", "sectarian_violence"),
+    ("He was held for nine days at a checkpoint in Hama.", "en", "arbitrary_detention"),
+    ("She was turned away from the land registry in Qaboun.", "en", "discrimination_documentation"),
+    ("Van enkele mannen ontbreekt sindsdien elk spoor.", "nl", "enforced_disappearance"),
+    ("De VN kreeg maandenlang geen toegang tot het kamp.", "nl", "humanitarian_access_denial"),
+    ("Monatelang wurden keine Hilfslieferungen durchgelassen.", "de", "humanitarian_access_denial"),
+    ("Die Bewohner wurden in Busse gesetzt und nach Idlib gebracht.", "de", "forced_displacement"),
+    ("Le sort des autres demeure inconnu.", "fr", "enforced_disappearance"),
+    ("Les habitants sont empêchés d'accéder à leurs terres.", "fr", "movement_restriction"),
+    ("عاد إلى الحي ليجد منزله ركاما.", "ar", "property_seizure_destruction"),
+    ("وفرضت القوات حظرا للتجول على البلدة.", "ar", "movement_restriction"),
+])
+def test_acts_told_by_what_happened_to_people_in_each_language(rules_only, text, language, threat):
+    found, _ = tags(rules_only, text, language=language)
+    assert threat in found["threat"]
 
 
 def test_a_denied_allegation_is_negated(tagger):
