@@ -31,6 +31,9 @@ _POSSESSIVE_SUFFIXES = (r"(?<=\w)['’][sS]$", r"(?<=\w)['’]$")
 # ("1,400", "10.30") is left whole.
 _FOOTNOTE_SUFFIXES = (r"(?<=[^\W\d_][.,;:!?])\[?\d{1,3}\]?", r"(?<=[.,;:!?][\"'”’»)\]])\[?\d{1,3}\]?",
                       r"(?<=[a-zà-ÿ]{3})\d{1,3}")
+# A full stop after a combining mark (an Arabic word ending in a vowel sign or tanween: "قسرياً.", "ركاماً.") is split
+# off as it is after a letter; the languages' own rules split it only after a letter, so the word kept its stop.
+_MARK_SUFFIXES = (r"(?<=[\u0300-\u036f\u064b-\u065f\u0670])\.",)
 
 
 @registry.tokenizers("coi.tokenizer.v1")
@@ -43,7 +46,7 @@ def create_tokenizer(split_hyphens: bool = True, split_possessives: bool = True,
         defaults = nlp.Defaults
         infixes = list(defaults.infixes or []) + ([_HYPHEN_INFIX] if split_hyphens else [])
         suffixes = list(defaults.suffixes or []) + (list(_POSSESSIVE_SUFFIXES) if split_possessives else []) \
-            + (list(_FOOTNOTE_SUFFIXES) if split_footnotes else [])
+            + (list(_FOOTNOTE_SUFFIXES) if split_footnotes else []) + list(_MARK_SUFFIXES)
         prefixes = defaults.prefixes or []
         return Tokenizer(
             nlp.vocab,

@@ -21,6 +21,10 @@ SCOPE_ENDS = {";", ":", "saying", "adding", "insisting", "but", "though", "altho
 DISJUNCTIONS = {"or", "nor", "ou", "ni", "oder", "noch", "of", "أو", "او"}
 CLAUSE_JOINS = {"and", "but", "en", "maar", "und", "aber", "et", "mais", "و", "لكن"}
 COORDINATORS = {"or", "and", "nor", ",", "،", "و", "أو", "او", "of", "en", "noch", "ou", "et", "ni", "oder", "und", "noch"}
+# An object pronoun right before a subject pronoun starts a new clause without a comma: "when they did not find him
+# they beat his father" does not deny the beating.
+_OBJECT_PRONOUNS = {"him", "them", "me", "us"}
+_SUBJECT_PRONOUNS = {"he", "she", "they", "we", "i"}
 
 
 def assign_sentences(doc: Doc) -> None:
@@ -614,7 +618,9 @@ def _negated_before(doc: Doc, mention: Mention, cues: list, covered: set[int], b
         if cue_end > mention.start or mention.start - cue_end > max_gap or doc[cue_start].idx < mention.sentence[0]:
             continue
         if all(i in covered or doc[i].norm_ in bridge or doc[i].norm_ in DISJUNCTIONS
-               for i in range(cue_end, mention.start)):
+               for i in range(cue_end, mention.start)) and not any(
+                doc[i].norm_ in _OBJECT_PRONOUNS and doc[i + 1].norm_ in _SUBJECT_PRONOUNS
+                for i in range(cue_end, mention.start - 1)):
             return True
     return False
 
