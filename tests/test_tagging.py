@@ -291,7 +291,7 @@ def test_acts_told_without_their_noun(tagger):
     assert "arbitrary_detention" not in found["threat"]
 
 
-# Acts told by what happened to people, or by what they left behind, in each language (tagger 2.0 to 2.2)
+# Acts told by what happened to people, or by what they left behind, in each language (tagger 2.0 to 2.3)
 @pytest.mark.parametrize("text, language, threat", [
     ("His relatives said he was taken by Air Force Intelligence in 2014.", "en", "arbitrary_detention"),
     ("Six aid workers were taken by unidentified gunmen near Saraqeb.", "en", "kidnapping_abduction"),
@@ -329,6 +329,13 @@ def test_acts_told_without_their_noun(tagger):
     ("Les miliciens ont fait descendre trois passagers au barrage.", "fr", "arbitrary_detention"),
     ("Le siège de Madaya a duré plus d'un an.", "fr", "movement_restriction"),
     ("اعتُقل الشاب عند الحاجز بسبب ورود اسمه في قوائم المطلوبين.", "ar", "movement_restriction"),
+    ("The family was put on a green bus to Jarablus.", "en", "forced_displacement"),
+    ("For a month the wounded could not be evacuated from the district.", "en", "humanitarian_access_denial"),
+    ("Patrols turn them back when they try to reach their orchards.", "en", "movement_restriction"),
+    ("Haar huis bleek bewoond door een ander gezin.", "nl", "property_seizure_destruction"),
+    ("Die Wachen zwangen die Gefangenen, wie Hunde zu bellen.", "de", "torture_ill_treatment"),
+    ("Elle ne peut plus sortir sans un parent masculin.", "fr", "movement_restriction"),
+    ("وأخلى عناصر الحاجز عشرات العائلات من منازلها في الحي.", "ar", "forced_displacement"),
 ])
 def test_acts_told_by_what_happened_to_people_in_each_language(rules_only, text, language, threat):
     found, _ = tags(rules_only, text, language=language)
@@ -348,6 +355,20 @@ def test_a_new_clause_without_a_comma_ends_a_negation(rules_only):
     assert "torture_ill_treatment" in found["threat"]
     found, _ = tags(rules_only, "The guards did not beat him.", published="2025-01-20")
     assert "torture_ill_treatment" not in found["threat"]
+
+
+def test_a_denial_does_not_reach_a_new_clause_after_a_comma(rules_only):
+    # Arabic writes "and" on the verb of the new clause: "نفى صلته به، ورافقت الأحداث حملة تحريض طائفي"
+    text = "نُسب التسجيل إلى شيخ نفى صلته به، ورافقت الأحداث حملة تحريض طائفي واسعة."
+    found, _ = tags(rules_only, text, language="ar", published="2025-05-01")
+    assert "sectarian_violence" in found["threat"]
+    found, _ = tags(rules_only, "نفت الوزارة وجود تحريض طائفي ضد أبناء الطائفة.", language="ar", published="2025-05-01")
+    assert "sectarian_violence" not in found["threat"]
+    # ", and that ..." still belongs to what is denied; a claim that could not be verified is not reported as fact
+    found, _ = tags(rules_only, "The ministry denied that protesters were beaten, and that any were tortured.")
+    assert not found["threat"] & {"torture_ill_treatment"}
+    found, _ = tags(rules_only, "The Commission has been unable to verify any such arrests in Wadi al-Nasara.")
+    assert "arbitrary_detention" not in found["threat"]
 
 
 def test_attacks_told_with_an_adjective_name_the_government(rules_only):

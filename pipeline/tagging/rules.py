@@ -625,6 +625,22 @@ def _negated_before(doc: Doc, mention: Mention, cues: list, covered: set[int], b
     return False
 
 
+# A comma and a coordinator start a new clause that a denial before it does not reach ("a sheikh who denied any link
+# to it, and the events were accompanied by sectarian incitement"; Arabic writes the coordinator on the verb: "،
+# ورافقت"), unless a complementiser continues what is denied (", and that ...").
+_COMMAS = {",", "،"}
+_COMPLEMENTISERS = {"that", "dat", "dass", "que", "qu'", "ان", "بان"}
+
+
+def _new_clause(doc: Doc, i: int) -> bool:
+    if doc[i].norm_ not in _COMMAS or i + 1 >= len(doc):
+        return False
+    word = doc[i + 1].norm_
+    if word in CLAUSE_JOINS:
+        return i + 2 < len(doc) and doc[i + 2].norm_ not in _COMPLEMENTISERS
+    return len(word) > 3 and word.startswith("و") and not word.startswith(("وان", "وبان"))
+
+
 def _negated_in_scope(doc: Doc, mention: Mention, scope_cues: list, bridge: set[str]) -> bool:
     """"denied that ...", "not aware of any case in which ...": every act up to the end of the sentence or a contrast
     ("..., though she cautioned that ...") is what is denied; "denied that detainees were tortured" denies the
@@ -632,7 +648,7 @@ def _negated_in_scope(doc: Doc, mention: Mention, scope_cues: list, bridge: set[
     if all(doc[i].norm_ in bridge for i in range(mention.start, mention.end)):
         return False
     return any(cue_end <= mention.start and doc[cue_start].idx >= mention.sentence[0]
-               and not any(doc[i].norm_ in SCOPE_ENDS for i in range(cue_end, mention.start))
+               and not any(doc[i].norm_ in SCOPE_ENDS or _new_clause(doc, i) for i in range(cue_end, mention.start))
                for cue_start, cue_end, _ in scope_cues)
 
 
