@@ -291,7 +291,7 @@ def test_acts_told_without_their_noun(tagger):
     assert "arbitrary_detention" not in found["threat"]
 
 
-# Acts told by what happened to people, or by what they left behind, in each language (tagger 2.0 to 2.3)
+# Acts told by what happened to people, or by what they left behind, in each language (tagger 2.0 to 2.4)
 @pytest.mark.parametrize("text, language, threat", [
     ("His relatives said he was taken by Air Force Intelligence in 2014.", "en", "arbitrary_detention"),
     ("Six aid workers were taken by unidentified gunmen near Saraqeb.", "en", "kidnapping_abduction"),
@@ -336,6 +336,11 @@ def test_acts_told_without_their_noun(tagger):
     ("Die Wachen zwangen die Gefangenen, wie Hunde zu bellen.", "de", "torture_ill_treatment"),
     ("Elle ne peut plus sortir sans un parent masculin.", "fr", "movement_restriction"),
     ("وأخلى عناصر الحاجز عشرات العائلات من منازلها في الحي.", "ar", "forced_displacement"),
+    ("Militiamen stripped passengers of money and phones at the crossing.", "en", "extortion_looting"),
+    ("Since the road was cut, nothing comes in.", "en", "humanitarian_access_denial"),
+    ("Familieleden kregen niet te horen waar hun verwanten werden vastgehouden.", "nl", "enforced_disappearance"),
+    ("Tausende Alawiten wurden ohne Begründung entlassen.", "de", "discrimination_documentation"),
+    ("Les chrétiens restés sur place doivent s'acquitter de la jizya.", "fr", "extortion_looting"),
 ])
 def test_acts_told_by_what_happened_to_people_in_each_language(rules_only, text, language, threat):
     found, _ = tags(rules_only, text, language=language)
@@ -355,6 +360,25 @@ def test_a_new_clause_without_a_comma_ends_a_negation(rules_only):
     assert "torture_ill_treatment" in found["threat"]
     found, _ = tags(rules_only, "The guards did not beat him.", published="2025-01-20")
     assert "torture_ill_treatment" not in found["threat"]
+
+
+def test_a_killing_told_beside_an_attack_is_kept_when_it_was_done_by_hand(rules_only):
+    text = ("After loyalists ambushed security posts near Jableh, fighters killed hundreds of civilians, in many cases "
+            "after asking the victims whether they were Alawite.")
+    found, _ = tags(rules_only, text, published="2025-03-12")
+    assert {"unlawful_killing", "armed_clashes"} <= found["threat"]
+    found, _ = tags(rules_only, "After loyalists ambushed security posts near Jableh, two soldiers were killed.",
+                    published="2025-03-12")
+    assert "unlawful_killing" not in found["threat"]
+
+
+def test_a_sum_paid_for_release_is_extortion_by_the_state_and_ransom_to_kidnappers(rules_only):
+    found, _ = tags(rules_only, "Nach drei Tagen sei er gegen Zahlung von 500 US-Dollar freigelassen worden.",
+                    language="de", published="2024-10-10")
+    assert "extortion_looting" in found["threat"]
+    found, _ = tags(rules_only, "Bewaffnete entführten ihn; er kam gegen Zahlung von 5.000 Dollar frei.",
+                    language="de", published="2024-10-10")
+    assert "kidnapping_abduction" in found["threat"] and "extortion_looting" not in found["threat"]
 
 
 def test_a_denial_does_not_reach_a_new_clause_after_a_comma(rules_only):

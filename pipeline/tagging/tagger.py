@@ -21,7 +21,7 @@ from .sentences import sentence_text
 
 PACKAGE_DIR = Path(__file__).parent
 CONFIG_PATH = PACKAGE_DIR / "config.cfg"
-CODE_VERSION = "2.3"
+CODE_VERSION = "2.4"
 SUPPORTED = ("en", "ar", "nl", "fr", "de")
 CHUNK_CHARS = 50_000  # passages are tagged in runs of about this size: cheap per doc, bounded memory
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
