@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,8 +17,18 @@ from .gold import GOLD_SETS
 EXIT_OK, EXIT_FAILED = 0, 1
 
 
-def _request(line: str) -> dict:
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _request(line: str | bytes) -> dict:
     """One tag-text input line as a checked request; ValueError says what is wrong with it."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError(f"not UTF-8 text: byte {line[error.start]:#04x} at column {error.start + 1}") from None
+    if not line.strip():
+        raise ValueError("an empty line: one JSON object a line")
     try:
         request = json.loads(line)
     except json.JSONDecodeError as error:
@@ -30,16 +42,30 @@ def _request(line: str) -> dict:
     for key in ("language", "published"):
         if request.get(key) is not None and not isinstance(request[key], str):
             raise ValueError(f'"{key}" must be a string')
+    for key in ("id", "text", "language", "published"):
+        if isinstance(request.get(key), str) and not _is_unicode(request[key]):
+            raise ValueError(f'"{key}" holds a lone surrogate (an escape such as \\ud800 that is no character)')
     if request.get("published"):
         try:
+            if not _DATE.fullmatch(request["published"]):
+                raise ValueError
             date.fromisoformat(request["published"])
         except ValueError:
             raise ValueError('"published" must be a date as YYYY-MM-DD') from None
     return request
 
 
+def _is_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def tag_lines(lines, out: IO[str]) -> int:
-    """Tag each JSON line, write one JSON line per input line; the exit code is 1 if any line failed."""
+    """Tag each JSON line (text, or bytes as read from stdin), write one JSON line per input line, an empty or
+    undecodable one included; the exit code is 1 if any line failed."""
     from ..language import detect_language
     from .output import tagged_json
     from .tagger import default_tagger
@@ -47,24 +73,28 @@ def tag_lines(lines, out: IO[str]) -> int:
     tagger = default_tagger()
     failed = False
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
         try:
             request = _request(line)
             language = request.get("language") or detect_language(request["text"])[0] or "en"
             tagged = tagger.tag_text(request["text"], language, request.get("published"))
-            result = tagged_json(request["id"], request["text"], tagged, tagger.version)
+            written = json.dumps(tagged_json(request["id"], request["text"], tagged, tagger.version),
+                                 ensure_ascii=False)
         except ValueError as error:
-            result, failed = {"line": number, "error": str(error)}, True
+            written, failed = json.dumps({"line": number, "error": str(error)}, ensure_ascii=False), True
         except Exception as error:  # a bug on one line must not lose the others
-            result, failed = {"line": number, "error": f"{type(error).__name__}: {error}"}, True
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            written, failed = json.dumps({"line": number, "error": f"{type(error).__name__}: {error}"}), True
+        out.write(written + "\n")
         out.flush()
     return EXIT_FAILED if failed else EXIT_OK
 
 
 def cmd_tag_text(args) -> int:
-    return tag_lines(sys.stdin, sys.stdout)
+    """JSON Lines are UTF-8 whatever the locale: lines are read as bytes and written as UTF-8."""
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    try:
+        return tag_lines(sys.stdin.buffer, out)
+    finally:
+        out.detach()
 
 
 def cmd_eval(args) -> int:

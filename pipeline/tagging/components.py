@@ -32,8 +32,10 @@ _POSSESSIVE_SUFFIXES = (r"(?<=\w)['’][sS]$", r"(?<=\w)['’]$")
 _FOOTNOTE_SUFFIXES = (r"(?<=[^\W\d_][.,;:!?])\[?\d{1,3}\]?", r"(?<=[.,;:!?][\"'”’»)\]])\[?\d{1,3}\]?",
                       r"(?<=[a-zà-ÿ]{3})\d{1,3}")
 # A full stop after a combining mark (an Arabic word ending in a vowel sign or tanween: "قسرياً.", "ركاماً.") is split
-# off as it is after a letter; the languages' own rules split it only after a letter, so the word kept its stop.
-_MARK_SUFFIXES = (r"(?<=[\u0300-\u036f\u064b-\u065f\u0670])\.",)
+# off as it is after a letter; the languages' own rules split it only after two letters, so a vocalised word kept
+# its stop ("حَلَب.", "اعتُقِل.": a mark, then a letter).
+_MARKS = r"\u0300-\u036f\u064b-\u065f\u0670"
+_MARK_SUFFIXES = (rf"(?<=[{_MARKS}])\.", rf"(?<=[{_MARKS}][^\W\d_])\.")
 
 
 @registry.tokenizers("coi.tokenizer.v1")
@@ -127,10 +129,12 @@ class NegationRule:
         self.bridge = lexicon.word_set("words:negation_bridge") | {",", "،"}
         self.never = {v.replace(" ", "_") for v in lexicon.word_set("words:never_negated")}
         self.max_gap = max_gap
+        self.telling = (lexicon.word_set("words:telling_verbs"), lexicon.word_set("words:presupposing_determiners"))
+        self.denials = lexicon.word_set("words:denial_verbs")
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.coi_mentions:
-            apply_negation(doc, self.bridge, self.max_gap, self.never)
+            apply_negation(doc, self.bridge, self.max_gap, self.never, self.telling, self.denials)
         return doc
 
 
@@ -176,40 +180,46 @@ def create_implied(nlp: Language, name: str, groups: dict[str, str], likely_grou
 
 
 class PassageModelStep:
-    def __init__(self, model: PassageModel | None, threshold: float, kind: str):
+    def __init__(self, model: PassageModel | None, threshold: float, kind: str, min_words: int):
         self.model = model
         self.threshold = threshold
         self.kind = kind
+        self.min_words = min_words
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is not None and self.threshold < 1.0:  # 1.0 turns the step off
-            add_model_tags(doc, self.model, self.threshold, self.kind)
+            add_model_tags(doc, self.model, self.threshold, self.kind, self.min_words)
         return doc
 
 
-def _passage_model(kind: str, name: str, threshold: float, model_path: Optional[str]) -> PassageModelStep:
+def _passage_model(kind: str, name: str, threshold: float, model_path: Optional[str],
+                   min_words: int) -> PassageModelStep:
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"{name}: threshold must be in (0, 1], not {threshold}")
     path = Path(model_path) if model_path else MODEL_PATHS[kind]
     if model_path and not path.exists():
         raise ValueError(f"{name}: no model file at {path}")
-    return PassageModelStep(load_model(path), threshold, kind)
+    return PassageModelStep(load_model(path), threshold, kind, min_words)
 
 
-@Language.factory("coi_threat_model", default_config={"threshold": 0.8, "model_path": None})
-def create_threat_model(nlp: Language, name: str, threshold: float, model_path: Optional[str]) -> PassageModelStep:
+@Language.factory("coi_threat_model", default_config={"threshold": 0.8, "model_path": None, "min_words": 4})
+def create_threat_model(nlp: Language, name: str, threshold: float, model_path: Optional[str],
+                        min_words: PositiveInt) -> PassageModelStep:
     """Threats a passage classifier trained on the gold sets finds and the rules did not (passage_model.py), with
-    the best-scoring sentence as evidence. With threshold 1.0, or without its data file (`coi train-threat-model`
-    writes it), the step adds nothing."""
-    return _passage_model("threat", name, threshold, model_path)
+    the best-scoring sentence as evidence; a passage of fewer than min_words words (a heading, a place name) is
+    not read. With threshold 1.0, or without its data file (`coi train-threat-model` writes it), the step adds
+    nothing."""
+    return _passage_model("threat", name, threshold, model_path, min_words)
 
 
-@Language.factory("coi_group_model", default_config={"threshold": 0.8, "model_path": None})
-def create_group_model(nlp: Language, name: str, threshold: float, model_path: Optional[str]) -> PassageModelStep:
+@Language.factory("coi_group_model", default_config={"threshold": 0.8, "model_path": None, "min_words": 4})
+def create_group_model(nlp: Language, name: str, threshold: float, model_path: Optional[str],
+                       min_words: PositiveInt) -> PassageModelStep:
     """Groups a passage classifier trained on the gold sets finds and the rules did not (passage_model.py), with
-    the best-scoring sentence as evidence; the verifier reads them in their passage like any other tag. With
-    threshold 1.0, or without its data file (`coi train-group-model` writes it), the step adds nothing."""
-    return _passage_model("group", name, threshold, model_path)
+    the best-scoring sentence as evidence; the verifier reads them in their passage like any other tag. A passage
+    of fewer than min_words words is not read ("Homs" alone names no one). With threshold 1.0, or without its data
+    file (`coi train-group-model` writes it), the step adds nothing."""
+    return _passage_model("group", name, threshold, model_path, min_words)
 
 
 class DatingRule:

@@ -8,7 +8,7 @@ from operator import itemgetter
 from pathlib import Path
 
 import numpy
-from spacy.attrs import IDX, LENGTH, NORM
+from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -165,7 +165,7 @@ class MentionMatcher:
                 else:
                     folded.setdefault(label, set()).update(surface_forms(name))
 
-    def __call__(self, doc: Doc) -> Doc:
+    def _found(self, doc: Doc) -> list[tuple[int, int, "Label"]]:
         matches = self.norm_matcher(doc)
         if len(self.orth_matcher):
             matches += self.orth_matcher(doc)
@@ -173,6 +173,22 @@ class MentionMatcher:
         found: list[tuple[int, int, Label]] = [(start, end, labels[key]) for key, start, end in matches]
         if self.split:
             found.extend(self._split_matches(doc))
+        return found
+
+    def _found_across_spaces(self, doc: Doc) -> list[tuple[int, int, "Label"]]:
+        """The phrases of a doc whose words may be parted by more than one space, a tab, a no-break space or a line
+        break, as hand-wrapped or pasted text has them ("Government\nforces", "Deir  ez-Zor"): matched on the words
+        alone and mapped back. A blank line (a paragraph break) still parts them."""
+        gaps = doc.to_array(IS_SPACE)
+        soft = [i for i in numpy.flatnonzero(gaps).tolist() if doc[i].text.count("\n") < 2]
+        if not soft:
+            return self._found(doc)
+        keep = numpy.setdiff1d(numpy.arange(len(doc)), soft)
+        words = Doc(doc.vocab, words=[doc[i].text for i in keep.tolist()])
+        return [(int(keep[start]), int(keep[end - 1]) + 1, label) for start, end, label in self._found(words)]
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = self._found_across_spaces(doc)
         mentions, cues = resolve_overlaps(found)
         result, shields = [], []
         if mentions:

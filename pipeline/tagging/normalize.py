@@ -11,6 +11,9 @@ _FOLD = str.maketrans({
     "ة": "ه", "ى": "ي", "ک": "ك", "ی": "ي", "ٱ": "ا", "ـ": None,
     "'": None, "’": None, "‘": None, "`": None, "ʿ": None, "ʾ": None, "´": None,
     "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-",
+    # invisible characters that copying from PDFs and web pages leaves inside words: soft hyphen, zero-width space,
+    # (non-)joiner, word joiner, byte-order mark ("arres\u00adted", "Al\u200beppo", a BOM before the first word)
+    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
 })
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 

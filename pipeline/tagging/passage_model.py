@@ -68,6 +68,9 @@ def tfidf(keys: np.ndarray, idf: np.ndarray, norms: np.ndarray, ranges: list[tup
     empty = np.empty(0, dtype=np.int64)
     if not len(norms) or not ranges:
         return empty, empty, np.empty(0)
+    first, last = min(start for start, _ in ranges), max(end for _, end in ranges)
+    if first > 0 or last < len(norms):  # only the tokens the ranges cover are looked up (one passage of many)
+        norms, ranges = norms[first:last], [(start - first, end - first) for start, end in ranges]
     unigrams = _lookup(keys, norms)
     with np.errstate(over="ignore"):
         pairs = _lookup(keys, (norms[:-1] * _MIX) ^ norms[1:])
@@ -169,10 +172,10 @@ def train(runs: list[np.ndarray], targets: list[set[str]], labels: list[str], mi
                        labels=tuple(labels))
 
 
-def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "threat") -> None:
-    """For each passage of the doc (doc._.coi_passages, else the whole doc), add the tags of this kind (threat or
-    group) the model gives at least `threshold` and the rules did not name there (asserted, negated or set aside:
-    where the rules read a tag's own words, they decide). The evidence is the passage's sentence that scores highest
+def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "threat", min_words: int = 1) -> None:
+    """For each passage of the doc (doc._.coi_passages, else the whole doc) of at least min_words words, add the
+    tags of this kind (threat or group) the model gives at least `threshold` and the rules did not name there
+    (asserted, negated or set aside: where the rules read a tag's own words, they decide). The evidence is the passage's sentence that scores highest
     for the tag, unless the rules read a denied act or a shielded threat ("fears arrest") in that sentence. Every
     passage's probabilities are kept in doc._.coi_passage_scores[kind] for the verifier."""
     text = doc_text(doc)
@@ -197,9 +200,9 @@ def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "thre
     found = sorted((m.start_char, m.value) for m in mentions if m.kind == kind)
     found_starts = [char for char, _ in found]
     added = []
-    for (start, end, _), row in zip(passages, probabilities):
+    for (start, end, span), row in zip(passages, probabilities):
         wanted = np.flatnonzero(row >= threshold).tolist()
-        if not wanted:
+        if not wanted or not _has_words(span, min_words):  # a heading or a place name alone names nothing
             continue
         named = {value for _, value in found[bisect.bisect_left(found_starts, start):
                                               bisect.bisect_left(found_starts, end)]}
@@ -208,6 +211,13 @@ def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "thre
             added.extend(_evidence_sentences(doc, text, norms, starts, (start, end), wanted, model, denied, kind))
     if added:
         doc._.coi_mentions = sorted(mentions + added, key=lambda m: (m.start_char, m.end_char))
+
+
+def _has_words(span, count: int) -> bool:
+    """Whether the span holds at least count words (tokens with a letter or digit); long spans are not counted."""
+    if len(span) > 64:
+        return True
+    return sum(1 for token in span if any(char.isalnum() for char in token.text)) >= count
 
 
 def _evidence_sentences(doc, text: str, norms: np.ndarray, starts: list[int], passage: tuple[int, int],

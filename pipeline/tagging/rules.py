@@ -570,14 +570,25 @@ def _is_person(doc: Doc, mention: Mention, before: set[str], after: set[str], gi
 _INDEFINITE = {"a", "an", "un", "une", "een", "ein", "eine"}
 
 
-def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = frozenset()) -> None:
+def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = frozenset(),
+                   telling: tuple[set[str], set[str]] = (frozenset(), frozenset()),
+                   denials: set[str] = frozenset()) -> None:
     """Mark a threat negated when a negation cue precedes it with only bridge words (or other tags) between, or when
-    a negation that follows an act comes right after it ("forced evictions ... were not reported")."""
+    a negation that follows an act comes right after it ("forced evictions ... were not reported"). An act that
+    was not told of ("she did not report the rape to police", "the family never reported his arrest": a verb of
+    telling, then the act named as known) happened; so did an act whose denial is itself denied ("the authorities
+    did not deny that he was arrested", "nobody denied that")."""
     cues = [c for c in (doc._.coi_cues or []) if c[2] == "negation"]
     after_cues = [c for c in (doc._.coi_cues or []) if c[2] == "negation_after"]
     scope_cues = [c for c in (doc._.coi_cues or []) if c[2] == "negation_scope"]
     if not cues and not after_cues and not scope_cues:
         return
+    if denials and cues:
+        denied_denials = {end for start, end, _ in cues if _norm(doc, end) in denials}
+        cues = [c for c in cues if c[0] not in denied_denials]
+        scope_cues = [c for c in scope_cues if c[0] not in denied_denials]
+    if telling[0] and cues:
+        cues = [c for c in cues if not _told_as_known(doc, c, telling)]
     mentions = [m for m in doc._.coi_mentions if m.dropped is None]
     covered: set[int] = set()
     for m in mentions:
@@ -609,6 +620,15 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
                 mention.dropped = "only denied acts"
         elif mention.end in denials or (mention.end + 1 in denials and _norm(doc, mention.end) in _AUXILIARIES):
             mention.dropped = "a denial"  # "The government denied any involvement and blamed ..."
+
+
+def _told_as_known(doc: Doc, cue: tuple[int, int, str], telling: tuple[set[str], set[str]]) -> bool:
+    """A negation of a verb of telling whose object is named as known: "did not report the rape", "never reported
+    his arrest" (but "did not report any arrests" denies them)."""
+    verbs, determiners = telling
+    _, end, _ = cue
+    at = end + (_norm(doc, end) in ("ever", "even"))
+    return _norm(doc, at) in verbs and _norm(doc, at + 1) in determiners
 
 
 def _negated_before(doc: Doc, mention: Mention, cues: list, covered: set[int], bridge: set[str], max_gap: int) -> bool:
@@ -748,7 +768,10 @@ def apply_dating(doc: Doc, turning_point: date, epochs: tuple[str, str]) -> None
     else:
         counts = list(by_sentence.values())
         document_side = "after" if counts.count("after") > counts.count("before") else "before"
-    doc._.coi_epoch = epochs[0] if document_side == "before" else epochs[1] if published else None
+    # Without a publication date the text's own dates tell its epoch, either way; with none, it is unknown (its
+    # undated mentions are still read as before the turning point: "government forces" as the former government).
+    dated = published is not None or bool(by_sentence)
+    doc._.coi_epoch = (epochs[0] if document_side == "before" else epochs[1]) if dated else None
     for mention in mentions:
         side = by_sentence.get(mention.sentence, document_side)
         mention.epoch = epochs[0] if side == "before" else epochs[1]

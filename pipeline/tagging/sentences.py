@@ -8,9 +8,11 @@ import re
 # A sentence ends at . ! ? ؟ (and closing quotes or brackets) before whitespace and a capital, digit, quote or
 # Arabic letter; a line break always ends one. The pattern is "[.!?؟…]+...|\n+\s*" with the first character of
 # both branches taken out front: starting with one character class, the regex engine skips to the candidates
-# instead of trying each branch at every character. A footnote number glued to the end of a sentence ("were
-# detained.23 Their families") stays with the sentence it closes; after a digit ("at 10.30 Government") it is none.
-_END = re.compile(r"[.!?؟…\n](?:(?<=[.!?؟…])[.!?؟…]*[\"'”’»)\]]*"
+# instead of trying each branch at every character. A run of marks ("...", "?!") is read once, from its first mark
+# and without backtracking, so a hostile run of thousands costs no more than its length. A footnote number glued to
+# the end of a sentence ("were detained.23 Their families") stays with the sentence it closes; after a digit ("at
+# 10.30 Government") it is none.
+_END = re.compile(r"[.!?؟…\n](?<![.!?؟…][.!?؟…])(?:(?<=[.!?؟…])[.!?؟…]*+[\"'”’»)\]]*+"
                   r"(?:(?<=[^\W\d_][.!?؟…])\[?\d{1,3}\]?|(?<=[.!?؟…][\"'”’»)\]])\[?\d{1,3}\]?)?"
                   r"\s+(?=[\"“‘«(\[]*[A-Z0-9ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜ\u0600-\u06FF])"
                   r"|(?<=\n)\n*\s*)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -21,10 +22,10 @@ from .sentences import sentence_text
 
 PACKAGE_DIR = Path(__file__).parent
 CONFIG_PATH = PACKAGE_DIR / "config.cfg"
-CODE_VERSION = "2.4"
+CODE_VERSION = "2.5"
 SUPPORTED = ("en", "ar", "nl", "fr", "de")
 CHUNK_CHARS = 50_000  # passages are tagged in runs of about this size: cheap per doc, bounded memory
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t\r]*\n\s*")  # a blank line, also as Windows writes it (CRLF)
 
 
 def _data_files() -> list[Path]:
@@ -129,7 +130,7 @@ class Tagger:
         nlp = self.nlp(language)
         result = TaggedText(language=language, epoch=load_taxonomy().epoch_for(published))
         document_epochs: list[str] = []
-        for chunk in _chunks(passages):
+        for chunk in _chunks(_split_long(text, passages)):
             offset = chunk[0].start
             doc = run_pipeline(nlp, text[offset:chunk[-1].end], [(p.start - offset, p.end - offset) for p in chunk],
                                published)
@@ -153,9 +154,21 @@ def text_passages(text: str) -> list[Passage]:
     return passages
 
 
+# A run of this many characters without a space is no word of any lexicon (a hostile "??????...", a base64 blob, a
+# long URL). spaCy's tokenizer strips affixes from a token one at a time, each time searching the rest of it: a run
+# of 200,000 question marks took minutes. Such runs are read as blanks of the same length, so offsets still hold.
+LONG_RUN = 256
+_LONG_RUN = re.compile(r"(?<!\S)\S{%d,}" % LONG_RUN)
+
+
+def tokenizable(text: str) -> str:
+    """The text the tokenizer reads: the same, with every run of LONG_RUN or more non-space characters blanked."""
+    return _LONG_RUN.sub(lambda match: " " * len(match.group()), text) if len(text) >= LONG_RUN else text
+
+
 def run_pipeline(nlp: Language, text: str, passages: list[tuple[int, int]], published: str | None):
     """The doc of a text whose passages are the [start, end) character ranges, through every component."""
-    doc = nlp.make_doc(text)
+    doc = nlp.make_doc(tokenizable(text))
     doc._.coi_text = text  # spaCy keeps the text exactly; rebuilding it from tokens is slow
     doc._.coi_passages = passages
     doc._.coi_published = published
@@ -216,6 +229,23 @@ class _PassageFinder:
             return next((p for p in chunk if p.start <= char < p.end), chunk[-1])
         index = bisect.bisect_right(self.starts, char) - 1
         return chunk[index] if index >= 0 and char < chunk[index].end else chunk[-1]
+
+
+def _split_long(text: str, passages: list[Passage]) -> list[Passage]:
+    """Passages longer than CHUNK_CHARS (a page of extracted text without a blank line, a hostile megabyte in one
+    line) cut into pieces at a line break or space before the limit; each piece keeps its passage's number, page
+    and paragraph, so evidence still cites the paragraph."""
+    out = []
+    for passage in passages:
+        start = passage.start
+        while passage.end - start > CHUNK_CHARS:
+            limit = start + CHUNK_CHARS
+            cut = max(text.rfind("\n", start + CHUNK_CHARS // 2, limit), text.rfind(" ", start + CHUNK_CHARS // 2, limit))
+            cut = cut + 1 if cut > start else limit
+            out.append(dataclasses.replace(passage, start=start, end=cut))
+            start = cut
+        out.append(passage if start == passage.start else dataclasses.replace(passage, start=start))
+    return out
 
 
 def _chunks(passages: list[Passage]) -> list[list[Passage]]:

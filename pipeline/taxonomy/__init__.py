@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 
 DATA_DIR = Path(__file__).parent
 KINDS = ("group", "threat", "actor", "epoch")
@@ -80,8 +83,14 @@ class Taxonomy:
         """The epoch a date falls in (assad_era, transition, ...); None for an unknown date."""
         if day is None:
             return None
-        iso = day if isinstance(day, str) else day.isoformat()
-        iso = iso[:10]
+        if isinstance(day, str):  # "2024-12-01" or a timestamp that starts with it; "20241201" is no date here
+            if not _ISO_DAY.match(day):
+                return None
+            try:
+                day = date.fromisoformat(day[:10])
+            except ValueError:
+                return None
+        iso = day.isoformat()[:10]
         for epoch in self.entries["epoch"].values():
             if (epoch["from"] is None or iso >= epoch["from"]) and (epoch["to"] is None or iso <= epoch["to"]):
                 return epoch["id"]
