@@ -13,6 +13,7 @@ from confection import ConfigValidationError
 
 from pipeline.store import Extraction, FetchedReport, Passage, Store
 from pipeline.tagging import components  # noqa: F401  (registers the factories)
+from pipeline.tagging import stage
 from pipeline.tagging.claims import build_claims, claims_for, run_summary
 from pipeline.tagging.evaluate import BAR, GOLD_SETS, evaluate, load_gold
 from pipeline.tagging.gazetteer import REFERENCE, load_gazetteer
@@ -799,6 +800,88 @@ def test_retag_when_the_tagger_version_changes(tmp_path):
     assert tag_pending(store, retag=True, progress=False, tagger=newer).tagged == 1
     assert {t.tagger_version for t in store.tags(doc_id)} == {"test-newer"}
     store.close()
+
+
+@pytest.mark.parametrize("failing", ["write_tags", "write_run"])
+def test_a_retag_that_fails_midway_leaves_the_previous_run_whole(tmp_path, monkeypatch, failing):
+    store, doc_id = _store_with_document(tmp_path, "Summary.\n\nGovernment forces arrested Kurds in Aleppo.",
+                                         published="2023-06-01")
+    tag_pending(store, progress=False)
+    before = (store.tags(doc_id), claims_for(store, doc_id), run_summary(store, doc_id))
+    newer = Tagger()
+    newer.version = "test-newer"
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    if failing == "write_tags":
+        monkeypatch.setattr(store, "write_tags", fail)
+    else:
+        monkeypatch.setattr(stage, "write_run", fail)
+    stats = tag_pending(store, retag=True, progress=False, tagger=newer)
+    assert stats.failed == 1 and "disk full" in stats.errors[0]
+    assert (store.tags(doc_id), claims_for(store, doc_id), run_summary(store, doc_id)) == before
+    assert {t.tagger_version for t in store.tags(doc_id)} != {"test-newer"}
+    monkeypatch.undo()
+    assert tag_pending(store, retag=True, retry_failed=True, progress=False, tagger=newer).tagged == 1
+    assert {t.tagger_version for t in store.tags(doc_id)} == {"test-newer"}
+    assert run_summary(store, doc_id)["tagger_version"] == "test-newer"
+    store.close()
+
+
+def test_an_extraction_without_passages_is_read_by_its_paragraphs(tmp_path):
+    store = Store(tmp_path)
+    text = "Aleppo.\n\nKurds were arrested."
+    result = store.ingest(FetchedReport(source_id="hrw", url="https://example.org/r", body=text.encode(),
+                                        published="2023-06-01"))
+    store.save_extraction(result.document_id, result.version_id,
+                          Extraction(text=text, passages=[], extractor="test", language="en"))
+    tag_pending(store, progress=False)
+    assert {t.paragraph for t in store.tags(result.document_id)} == {1, 2}
+    assert not claims_for(store, result.document_id, "paragraph")  # Aleppo is not where the Kurds were arrested
+    store.close()
+
+
+def test_a_paragraph_cut_by_a_page_break_makes_one_paragraph_claim(tagger):
+    first, second = "Government forces arrested dozens of Kurds.", "They were tortured in Aleppo."
+    text = f"{first}\n\n{second}"
+    passages = [Passage(idx=0, paragraph=1, start=0, end=len(first), page=1),
+                Passage(idx=1, paragraph=1, start=len(first) + 2, end=len(text), page=2)]
+    tagged = tagger.tag_passages(text, passages, "en", "2023-01-01")
+    paragraph = [c for c in build_claims(tagged, text, {p.idx: (p.start, p.end) for p in passages})
+                 if c.level == "paragraph"]
+    assert len(paragraph) == 1 and paragraph[0].regions == ["SY02"] and paragraph[0].groups == ["kurds"]
+    assert {"arbitrary_detention", "torture_ill_treatment"} <= set(paragraph[0].threats)
+    assert (paragraph[0].start, paragraph[0].end, paragraph[0].page) == (0, len(text), 1)
+
+
+def test_a_paragraph_claim_does_not_join_two_periods(tagger):
+    text = "On 3 March 2023 security forces arrested journalists in Aleppo. On 3 March 2025 Druze were tortured in Sweida."
+    claims = build_claims(tagger.tag_text(text, "en", "2025-06-01"), text)
+    assert {(c.epoch, tuple(c.regions), tuple(c.groups)) for c in claims} == {
+        ("assad_era", ("SY02",), ("journalists_hrds",)), ("transition", ("SY13",), ("druze",))}
+
+
+def test_an_undated_text_makes_claims_of_no_period(tagger):
+    tagged = tagger.tag_text("Kurds were arrested in Aleppo. Government forces tortured them.", "en", None)
+    claims = build_claims(tagged, "Kurds were arrested in Aleppo. Government forces tortured them.")
+    assert claims and {c.epoch for c in claims} == {None} and tagged.epoch is None
+    assert "former_government_forces" in tagged.values("actor")  # read as before the turning point all the same
+
+
+def test_a_denied_act_does_not_make_a_paragraph_claim_of_its_own(tagger):
+    text = "Kurds were arrested in Aleppo. There were no reports of torture."
+    claims = build_claims(tagger.tag_text(text, "en", "2025-06-01"), text)
+    assert [c.level for c in claims] == ["sentence"]
+
+
+def test_a_long_paragraph_is_cut_where_a_sentence_ends(tagger):
+    text = "The committee met again. " * 1998 + "Government forces arrested dozens of Kurds in Aleppo last week. " \
+        + "The committee met again. " * 500
+    tagged = tagger.tag_text(text, "en", "2023-01-01")
+    aleppo = next(e for e in tagged.evidence if e.value == "SY02")
+    assert aleppo.sentence == "Government forces arrested dozens of Kurds in Aleppo last week."
+    assert any(c.regions == ["SY02"] and c.groups == ["kurds"] for c in build_claims(tagged, text))
 
 
 def test_a_failing_document_is_marked_and_the_run_goes_on(tmp_path, monkeypatch):

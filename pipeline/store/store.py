@@ -342,18 +342,24 @@ class Store:
 
     def replace_tags(self, doc_id: str, version_id: int | None, tags: list[Tag], tagger_version: str) -> None:
         """Replace a document's tags with a new tagger run's, mark tagging done and indexing pending."""
-        now = utcnow()
         with self.transaction() as db:
-            db.execute("DELETE FROM tags WHERE document_id = ?", (doc_id,))
-            db.executemany(
-                """INSERT INTO tags (document_id, version_id, kind, value, surface, start, end, page, paragraph,
-                                     sentence, negated, tagger_version, source)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [(doc_id, version_id, t.kind, t.value, t.surface, t.start, t.end, t.page, t.paragraph, t.sentence,
-                  int(t.negated), t.tagger_version or tagger_version, t.source) for t in tags],
-            )
-            self._set_stage(db, doc_id, "tag", "done", None, now)
-            self._set_stage(db, doc_id, "index", "pending", None, now)
+            self.write_tags(db, doc_id, version_id, tags, tagger_version)
+
+    def write_tags(self, db: sqlite3.Connection, doc_id: str, version_id: int | None, tags: list[Tag],
+                   tagger_version: str) -> None:
+        """replace_tags inside a transaction the caller holds (the tagging stage writes tags, claims and the run
+        of a document in one, so a crash leaves the previous run whole)."""
+        now = utcnow()
+        db.execute("DELETE FROM tags WHERE document_id = ?", (doc_id,))
+        db.executemany(
+            """INSERT INTO tags (document_id, version_id, kind, value, surface, start, end, page, paragraph,
+                                 sentence, negated, tagger_version, source)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [(doc_id, version_id, t.kind, t.value, t.surface, t.start, t.end, t.page, t.paragraph, t.sentence,
+              int(t.negated), t.tagger_version or tagger_version, t.source) for t in tags],
+        )
+        self._set_stage(db, doc_id, "tag", "done", None, now)
+        self._set_stage(db, doc_id, "index", "pending", None, now)
 
     def tags(self, doc_id: str) -> list[Tag]:
         rows = self.db.execute("SELECT * FROM tags WHERE document_id = ? ORDER BY id", (doc_id,))

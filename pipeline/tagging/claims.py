@@ -60,23 +60,30 @@ def _claim(level: str, mentions: list[Evidence], text: str, start: int, end: int
 
 
 def build_claims(tagged: TaggedText, text: str, passages: dict[int | None, tuple[int, int]] | None = None) -> list[Claim]:
-    """Sentence claims, then a paragraph claim for each paragraph whose mentions span more than one sentence."""
+    """Sentence claims, then a paragraph claim for each paragraph whose asserted mentions span more than one
+    sentence. A paragraph is read whole even where a page break cuts it into passages; mentions of different
+    epochs ("in 2023 ... in 2025 ...") make separate paragraph claims, so no claim joins the two periods."""
     by_sentence: dict[tuple, list[Evidence]] = {}
-    by_passage: dict[int | None, list[Evidence]] = {}
+    by_paragraph: dict[object, list[Evidence]] = {}
     for evidence in tagged.evidence:
         by_sentence.setdefault((evidence.passage, evidence.sentence_start, evidence.sentence_end), []).append(evidence)
-        by_passage.setdefault(evidence.passage, []).append(evidence)
+        if evidence.value and evidence.dropped is None and not evidence.negated:
+            paragraph = evidence.paragraph if evidence.paragraph is not None else ("passage", evidence.passage)
+            by_paragraph.setdefault((paragraph, evidence.epoch), []).append(evidence)
     claims: list[Claim] = []
     for (_, start, end), mentions in by_sentence.items():
         claim = _claim("sentence", mentions, text, start, end, tagged.epoch)
         if claim:
             claims.append(claim)
-    for passage, mentions in by_passage.items():
+    for (_, epoch), mentions in by_paragraph.items():
         if len({m.sentence_start for m in mentions}) < 2:
-            continue
-        start, end = (passages or {}).get(passage) or (min(m.sentence_start for m in mentions),
-                                                       max(m.sentence_end for m in mentions))
-        claim = _claim("paragraph", mentions, text, start, end, tagged.epoch)
+            continue  # one sentence: its sentence claim says it
+        ranges = [(passages or {}).get(m.passage) for m in mentions]
+        if all(ranges):
+            start, end = min(r[0] for r in ranges), max(r[1] for r in ranges)
+        else:
+            start, end = min(m.sentence_start for m in mentions), max(m.sentence_end for m in mentions)
+        claim = _claim("paragraph", mentions, text, start, end, epoch or tagged.epoch)
         if claim:
             claims.append(claim)
     claims.sort(key=lambda c: (c.start, c.level != "paragraph"))
@@ -86,15 +93,20 @@ def build_claims(tagged: TaggedText, text: str, passages: dict[int | None, tuple
 def save_claims(store: Store, doc_id: str, version_id: int | None, claims: list[Claim], tagger_version: str) -> None:
     """Replace a document's claims."""
     with store.transaction() as db:
-        delete_claims(db, doc_id)
-        for claim in claims:
-            claim_id = db.execute(
-                """INSERT INTO claims (document_id, version_id, level, page, paragraph, start, end, text, epoch,
-                                       tagger_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (doc_id, version_id, claim.level, claim.page, claim.paragraph, claim.start, claim.end, claim.text,
-                 claim.epoch, tagger_version)).lastrowid
-            db.executemany("INSERT OR IGNORE INTO claim_values (claim_id, kind, value) VALUES (?, ?, ?)",
-                           [(claim_id, kind, value) for kind, value in claim.values()])
+        write_claims(db, doc_id, version_id, claims, tagger_version)
+
+
+def write_claims(db, doc_id: str, version_id: int | None, claims: list[Claim], tagger_version: str) -> None:
+    """save_claims inside a transaction the caller holds."""
+    delete_claims(db, doc_id)
+    for claim in claims:
+        claim_id = db.execute(
+            """INSERT INTO claims (document_id, version_id, level, page, paragraph, start, end, text, epoch,
+                                   tagger_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (doc_id, version_id, claim.level, claim.page, claim.paragraph, claim.start, claim.end, claim.text,
+             claim.epoch, tagger_version)).lastrowid
+        db.executemany("INSERT OR IGNORE INTO claim_values (claim_id, kind, value) VALUES (?, ?, ?)",
+                       [(claim_id, kind, value) for kind, value in claim.values()])
 
 
 def delete_claims(db, doc_id: str) -> None:
@@ -121,17 +133,23 @@ def record_run(store: Store, doc_id: str, version_id: int | None, tagger_version
                epoch: str | None, evidence: list[Evidence], claims: int) -> None:
     """Keep the tagger version, language and epoch of a document's run, and each tag's sentence offsets and epoch."""
     with store.transaction() as db:
-        ids = [row[0] for row in db.execute("SELECT id FROM tags WHERE document_id = ? ORDER BY id", (doc_id,))]
-        db.executemany("UPDATE tags SET level = ?, sentence_start = ?, sentence_end = ?, epoch = ? WHERE id = ?",
-                       [(_level(e), e.sentence_start, e.sentence_end, e.epoch, tag_id)
-                        for tag_id, e in zip(ids, evidence)])
-        db.execute(
-            """INSERT INTO tag_runs (document_id, version_id, tagger_version, language, epoch, tags, claims, tagged_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (document_id) DO UPDATE SET version_id = excluded.version_id,
-                 tagger_version = excluded.tagger_version, language = excluded.language, epoch = excluded.epoch,
-                 tags = excluded.tags, claims = excluded.claims, tagged_at = excluded.tagged_at""",
-            (doc_id, version_id, tagger_version, language, epoch, len(evidence), claims, utcnow()))
+        write_run(db, doc_id, version_id, tagger_version, language, epoch, evidence, claims)
+
+
+def write_run(db, doc_id: str, version_id: int | None, tagger_version: str, language: str | None,
+              epoch: str | None, evidence: list[Evidence], claims: int) -> None:
+    """record_run inside a transaction the caller holds."""
+    ids = [row[0] for row in db.execute("SELECT id FROM tags WHERE document_id = ? ORDER BY id", (doc_id,))]
+    db.executemany("UPDATE tags SET level = ?, sentence_start = ?, sentence_end = ?, epoch = ? WHERE id = ?",
+                   [(_level(e), e.sentence_start, e.sentence_end, e.epoch, tag_id)
+                    for tag_id, e in zip(ids, evidence)])
+    db.execute(
+        """INSERT INTO tag_runs (document_id, version_id, tagger_version, language, epoch, tags, claims, tagged_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (document_id) DO UPDATE SET version_id = excluded.version_id,
+             tagger_version = excluded.tagger_version, language = excluded.language, epoch = excluded.epoch,
+             tags = excluded.tags, claims = excluded.claims, tagged_at = excluded.tagged_at""",
+        (doc_id, version_id, tagger_version, language, epoch, len(evidence), claims, utcnow()))
 
 
 def _level(evidence: Evidence) -> str | None:

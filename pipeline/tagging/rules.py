@@ -774,7 +774,8 @@ def apply_dating(doc: Doc, turning_point: date, epochs: tuple[str, str]) -> None
     doc._.coi_epoch = (epochs[0] if document_side == "before" else epochs[1]) if dated else None
     for mention in mentions:
         side = by_sentence.get(mention.sentence, document_side)
-        mention.epoch = epochs[0] if side == "before" else epochs[1]
+        # no date anywhere: the epoch is unknown, though "government forces" is still read as the former government
+        mention.epoch = (epochs[0] if side == "before" else epochs[1]) if dated else None
         if mention.value and ">" in mention.value:
             before, after = mention.value.split(">", 1)
             mention.value = before if side == "before" else after

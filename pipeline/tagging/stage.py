@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from ..store import Passage, Store, Tag
-from .claims import build_claims, record_run, save_claims
-from .tagger import Evidence, Tagger, default_tagger
+from ..store import Store, Tag
+from .claims import build_claims, write_claims, write_run
+from .tagger import Evidence, Tagger, default_tagger, text_passages
 
 
 @dataclass
@@ -46,14 +46,16 @@ def tag_document(store: Store, doc_id: str, tagger: Tagger) -> tuple[int, int] |
     extraction = store.text(version_id)
     if extraction is None:
         return None
-    passages = extraction.passages or [Passage(idx=0, paragraph=1, start=0, end=len(extraction.text))]
+    passages = extraction.passages or text_passages(extraction.text)  # an extraction stored without passages
     language = document["language"] or extraction.language or document["language_declared"]
     tagged = tagger.tag_passages(extraction.text, passages, language, document["published"])
     evidence = [e for e in tagged.evidence if e.value and e.dropped is None]
     claims = build_claims(tagged, extraction.text, {p.idx: (p.start, p.end) for p in passages})
-    save_claims(store, doc_id, version_id, claims, tagger.version)
-    store.replace_tags(doc_id, version_id, stored_tags(evidence, tagger.version), tagger.version)
-    record_run(store, doc_id, version_id, tagger.version, language, tagged.epoch, evidence, len(claims))
+    # Claims, tags and the run in one transaction: a crash or an outage leaves the previous run whole.
+    with store.transaction() as db:
+        write_claims(db, doc_id, version_id, claims, tagger.version)
+        store.write_tags(db, doc_id, version_id, stored_tags(evidence, tagger.version), tagger.version)
+        write_run(db, doc_id, version_id, tagger.version, language, tagged.epoch, evidence, len(claims))
     return len(evidence), len(claims)
 
 

@@ -22,7 +22,7 @@ from .sentences import sentence_text
 
 PACKAGE_DIR = Path(__file__).parent
 CONFIG_PATH = PACKAGE_DIR / "config.cfg"
-CODE_VERSION = "2.5"
+CODE_VERSION = "2.6"
 SUPPORTED = ("en", "ar", "nl", "fr", "de")
 CHUNK_CHARS = 50_000  # passages are tagged in runs of about this size: cheap per doc, bounded memory
 _PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t\r]*\n\s*")  # a blank line, also as Windows writes it (CRLF)
@@ -231,17 +231,22 @@ class _PassageFinder:
         return chunk[index] if index >= 0 and char < chunk[index].end else chunk[-1]
 
 
+_SENTENCE_ENDS = (". ", "! ", "? ", "؟ ", ".\n", "!\n", "?\n", "؟\n")
+
+
 def _split_long(text: str, passages: list[Passage]) -> list[Passage]:
     """Passages longer than CHUNK_CHARS (a page of extracted text without a blank line, a hostile megabyte in one
-    line) cut into pieces at a line break or space before the limit; each piece keeps its passage's number, page
-    and paragraph, so evidence still cites the paragraph."""
+    line) cut into pieces at the last sentence end before the limit, else at a line break or space; each piece
+    keeps its passage's number, page and paragraph, so evidence still cites the paragraph."""
     out = []
     for passage in passages:
         start = passage.start
         while passage.end - start > CHUNK_CHARS:
-            limit = start + CHUNK_CHARS
-            cut = max(text.rfind("\n", start + CHUNK_CHARS // 2, limit), text.rfind(" ", start + CHUNK_CHARS // 2, limit))
-            cut = cut + 1 if cut > start else limit
+            lowest, limit = start + CHUNK_CHARS // 2, start + CHUNK_CHARS
+            cut = max(text.rfind(end, lowest, limit) + len(end) for end in _SENTENCE_ENDS)
+            if cut < lowest:
+                cut = max(text.rfind("\n", lowest, limit), text.rfind(" ", lowest, limit)) + 1
+            cut = cut if cut > lowest else limit
             out.append(dataclasses.replace(passage, start=start, end=cut))
             start = cut
         out.append(passage if start == passage.start else dataclasses.replace(passage, start=start))
