@@ -6,18 +6,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import re
 import sys
-from datetime import date
 from pathlib import Path
 from typing import IO
 
+from ..taxonomy import iso_day
 from .gold import GOLD_SETS
 
 EXIT_OK, EXIT_FAILED = 0, 1
-
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _request(line: str | bytes) -> dict:
@@ -45,13 +41,8 @@ def _request(line: str | bytes) -> dict:
     for key in ("id", "text", "language", "published"):
         if isinstance(request.get(key), str) and not _is_unicode(request[key]):
             raise ValueError(f'"{key}" holds a lone surrogate (an escape such as \\ud800 that is no character)')
-    if request.get("published"):
-        try:
-            if not _DATE.fullmatch(request["published"]):
-                raise ValueError
-            date.fromisoformat(request["published"])
-        except ValueError:
-            raise ValueError('"published" must be a date as YYYY-MM-DD') from None
+    if request.get("published") and (len(request["published"]) != 10 or iso_day(request["published"]) is None):
+        raise ValueError('"published" must be a date as YYYY-MM-DD')
     return request
 
 

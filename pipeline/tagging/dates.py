@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..taxonomy import iso_day
+
 MONTHS = {
     1: "january|januari|janvier|januar|jänner|يناير|كانون الثاني",
     2: "february|februari|février|fevrier|februar|فبراير|شباط",
@@ -43,7 +45,6 @@ _DAY_MONTH_YEAR = re.compile(
     rf"(\d(?<!\w\d)\d?)(?:st|nd|rd|th|er|\.)?\s+({_MONTH_GROUPED})\s*,?\s+((?:19|20)\d\d)\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH_FIRST}({_MONTH_GROUPED})\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH_FIRST}({_MONTH_GROUPED})\s+((?:19|20)\d\d)\b", re.I)
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 _ISO = re.compile(r"((?:19|20)(?<!\w..)\d\d)-(\d\d)-(\d\d)\b")  # "\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
 _YEAR = re.compile(r"((?:19|20)(?<![\d/.-]..)\d\d)(?![\d/-])")  # "(?<![\d/.-])((?:19|20)\d\d)(?![\d/-])"
@@ -52,12 +53,7 @@ _YEAR = re.compile(r"((?:19|20)(?<![\d/.-]..)\d\d)(?![\d/-])")  # "(?<![\d/.-])(
 def parse_iso(value: str | date | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    if not _ISO_DAY.match(str(value)):  # only YYYY-MM-DD (Python also reads "20241201" and "2024-W49-6")
-        return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
+    return iso_day(str(value))
 
 
 def sides(text: str, turning_point: date) -> set[str]:

@@ -13,6 +13,17 @@ from pathlib import Path
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
 
+
+def iso_day(value: str) -> date | None:
+    """The day of "2024-12-01" or of a timestamp that starts with it; None for anything else, including the forms
+    Python also reads as dates ("20241201", "2024-W49-6", "2024-343")."""
+    if not _ISO_DAY.match(value):
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
 DATA_DIR = Path(__file__).parent
 KINDS = ("group", "threat", "actor", "epoch")
 
@@ -83,12 +94,9 @@ class Taxonomy:
         """The epoch a date falls in (assad_era, transition, ...); None for an unknown date."""
         if day is None:
             return None
-        if isinstance(day, str):  # "2024-12-01" or a timestamp that starts with it; "20241201" is no date here
-            if not _ISO_DAY.match(day):
-                return None
-            try:
-                day = date.fromisoformat(day[:10])
-            except ValueError:
+        if isinstance(day, str):
+            day = iso_day(day)
+            if day is None:
                 return None
         iso = day.isoformat()[:10]
         for epoch in self.entries["epoch"].values():
