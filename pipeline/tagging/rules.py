@@ -90,9 +90,6 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     harm_sentences = _harm_sentences(doc, mentions) if any(m.flag == "object" for m in mentions) else set()
     child_sentences = {m.sentence for m in mentions if m.kind == "group" and m.value == "children"} \
         if any(m.flag == "recruit" for m in mentions) else set()
-    abduction_sentences = {m.sentence for m in mentions if m.kind == "threat" and m.value == "kidnapping_abduction"} \
-        if any(m.flag == "money" for m in mentions) else set()
-    abduction_ends = {end for _, end in abduction_sentences}
     document_nouns = words.get("words:document_nouns", set())
     # A protest named where nothing happens to anyone ("protests took place in Sweida") names no one at risk.
     gathering_nouns = words.get("words:gathering_nouns", set())
@@ -172,9 +169,6 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "nothing happens to the place named"
         elif mention.flag == "recruit" and mention.sentence not in child_sentences:
             mention.dropped = "recruitment, but no child named"  # "recruited", "enlisted": of children only
-        elif mention.flag == "money" and (mention.sentence in abduction_sentences
-                                          or mention.sentence[0] in abduction_ends):
-            mention.dropped = "a ransom"  # "kidnapped him and demanded 20,000 dollars", or in the next sentence
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
     _part_of_another_act(mentions)
