@@ -1051,6 +1051,34 @@ def test_wording_added_in_tagger_1_6(rules_only, text, language, facet, expected
     assert expected in tags(rules_only, text, language)[0][facet]
 
 
+@pytest.mark.parametrize("text, language, threat", [
+    ("Several families sought refuge with relatives in Tartous.", "en", "forced_displacement"),
+    ("A commander moved his own family into the flat.", "en", "property_seizure_destruction"),
+    ("Their belongings were carried away by the fighters.", "en", "extortion_looting"),
+    ("The aid convoy came under fire outside the town.", "en", "humanitarian_access_denial"),
+    ("His mother says she cannot find out where he is.", "en", "enforced_disappearance"),
+    ("De bewoners werden gedwongen de wijk te verlaten.", "nl", "forced_displacement"),
+    ("Bij terugkeer troffen zij geplunderde woningen aan.", "nl", "extortion_looting"),
+    ("Sie wurden gedrängt, ihre Häuser zu verlassen.", "de", "forced_displacement"),
+    ("Die Lagerverwaltung lehnte eine Überweisung ins Krankenhaus ab.", "de", "humanitarian_access_denial"),
+    ("Depuis, la famille vit désormais chez des proches à Tartous.", "fr", "forced_displacement"),
+    ("Ses fils n'ont plus donné signe de vie.", "fr", "enforced_disappearance"),
+    ("منعت الفصائل الأهالي من العودة إلى قراهم.", "ar", "movement_restriction"),
+    ("تلقت العائلات إنذارات بالإخلاء.", "ar", "forced_displacement"),
+])
+def test_wording_added_in_tagger_2_8(rules_only, text, language, threat):
+    assert threat in tags(rules_only, text, language)[0]["threat"]
+
+
+@pytest.mark.parametrize("text, language, threat", [
+    ("تمكن الأهالي من العودة إلى منازلهم.", "ar", "movement_restriction"),  # a return that happened
+    ("Het leger rukte op na de verdrijving van IS uit de stad.", "nl", "forced_displacement"),  # ISIS driven out
+    ("Die Einheit hat am Stadtrand Stellung bezogen.", "de", "property_seizure_destruction"),  # took up position
+])
+def test_look_alikes_of_the_wording_added_in_tagger_2_8(rules_only, text, language, threat):
+    assert threat not in tags(rules_only, text, language)[0]["threat"]
+
+
 def test_words_that_only_look_like_tags(tagger):
     assert not tags(tagger, "Patients had pinpoint pupils after the attack.")[0]["group"]
     assert "christians" not in tags(tagger, "Ambtenaren werden op non-actief gesteld.", "nl")[0]["group"]
@@ -1346,6 +1374,31 @@ def test_a_verifier_trained_in_numpy_learns_when_a_named_group_is_not_the_one_co
     assert [e.surface for e in told.evidence if e.dropped == "verifier" and e.kind == "group"] == ["journalist"]
     beaten = trained.tag_text("Guards in Azaz beat a journalist.", "en", "2021-01-01")
     assert "journalists_hrds" in beaten.values("group")
+
+
+def test_the_verifier_reads_what_else_the_passage_names(rules_only, tmp_path):
+    """The words around "a journalist" are the same in both kinds of passage; only the act the passage tells of
+    elsewhere says whether the journalist is the one concerned."""
+    from pipeline.tagging.tag_verifier import save_verifier, train_on_gold
+
+    towns = ["Homs", "Hama", "Idlib", "Raqqa", "Daraa", "Douma", "Jableh", "Manbij", "Afrin", "Qamishli"]
+    opening = "A journalist stood near the old market of {town} for many long hours on day {i}."
+    records = [{"text": opening.format(town=town, i=i) + " Later the rain stopped.", "language": "en",
+                "published": "2020-01-01", "governorates": [], "groups": [], "threats": [], "actors": []}
+               for i, town in enumerate(towns)]
+    records += [{"text": opening.format(town=town, i=i) + " Later guards beat him badly.", "language": "en",
+                 "published": "2020-01-01", "governorates": [], "groups": ["journalists_hrds"],
+                 "threats": ["torture_ill_treatment"], "actors": []} for i, town in enumerate(towns)]
+    path = tmp_path / "verifier.npz"
+    save_verifier(train_on_gold(records, lambda r: rules_only.text_doc(r["text"], r["language"], r["published"])),
+                  path)
+    trained = Tagger(overrides={"components.coi_threat_model.threshold": 1.0,
+                                "components.coi_group_model.threshold": 1.0,
+                                "components.coi_verifier.model_path": str(path)})
+    beaten = opening.format(town="Azaz", i=40) + " Later guards beat him badly."
+    assert "journalists_hrds" in trained.tag_text(beaten, "en", "2021-01-01").values("group")
+    waited = opening.format(town="Azaz", i=40) + " Later the rain stopped."
+    assert "journalists_hrds" not in trained.tag_text(waited, "en", "2021-01-01").values("group")
 
 
 def test_the_verifier_can_be_switched_off_and_its_threshold_is_checked(rules_only):

@@ -55,9 +55,13 @@ def _any_word(doc: Doc, words: set[str]) -> bool:
 
 
 def _norm(doc: Doc, index: int) -> str:
-    """The NORM of the token at index ("" outside the doc), without a Token object per call."""
-    norms = _norm_hashes(doc)
-    return doc.vocab.strings[norms[index]] if 0 <= index < len(norms) else ""
+    """The NORM of the token at index ("" outside the doc), without a Token object per call: the doc's norms are
+    read as strings once, the first time a rule asks."""
+    words = doc.user_data.get("coi_norm_words")
+    if words is None:
+        strings = doc.vocab.strings
+        words = doc.user_data["coi_norm_words"] = [strings[norm] for norm in _norm_hashes(doc)]
+    return words[index] if 0 <= index < len(words) else ""
 
 
 def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_names: bool,

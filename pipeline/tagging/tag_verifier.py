@@ -6,14 +6,15 @@ is a logistic regression per facet (governorate, group, threat, actor) on the wo
 mentions in the passage: the words on either side, the next and previous word, pairs of them, the words of the
 mention itself, the word before a number that counts the mention's people ("killed three rescue workers"), where the
 mention comes from (a lexicon, the threat classifier, an act that usually names the group), how often the passage
-names the value and how many values of that facet it names, and the probability the passage classifier of threats or
-of groups gives the value in the passage (passage_model.py; in tenths). A value it gives less than the threshold is
-set aside in that passage (its mentions are kept as dropped "verifier", so the reason can be shown); what a rule
-reads from an act (the group it names by definition, ill-treatment of people back from abroad) is not read but
-stands or falls with the act. It is trained in numpy on the gold sets by `coi train-verifier`, from the tagger's own tags, and kept as
-data beside the lexicons (data/model/verifier.npz). So that it learns from the passage classifiers as they read text
-they were not trained on, each gold passage is tagged with classifiers trained without its fold of the gold sets
-(training.py).
+names the value and how many values of that facet it names, which other groups, threats and actors the passage names
+beside it (a killing beside Alawites and armed men, a clash beside two armed groups), and the probability the
+passage classifier of threats or of groups gives the value in the passage (passage_model.py; in tenths). A value it
+gives less than the threshold is set aside in that passage (its mentions are kept as dropped "verifier", so the
+reason can be shown); what a rule reads from an act (the group it names by definition, ill-treatment of people back
+from abroad) is not read but stands or falls with the act. It is trained in numpy on the gold sets by `coi
+train-verifier`, from the tagger's own tags, and kept as data beside the lexicons (data/model/verifier.npz). So that
+it learns from the passage classifiers as they read text they were not trained on, each gold passage is tagged with
+classifiers trained without its fold of the gold sets (training.py).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _MASK = (1 << 64) - 1
 _MIX = 0x9E3779B97F4A7C15
 _SLOTS = {name: hash_string(f"verifier:{name}") for name in
           ("value", "count", "values", "language", "surface", "source", "left", "right", "near", "left1", "right1",
-           "value_left1", "value_right1", "left2", "right2", "value_source", "value_across", "passage_score")}
+           "value_left1", "value_right1", "left2", "right2", "value_source", "value_across", "passage_score", "value_with")}
 # Where a mention comes from, besides the lexicons: the threat classifier, or an act that usually names its group.
 # (What a rule reads from an act, flag "implied", is not read: it stands or falls with its act.)
 _SOURCES = {"model": 1, "likely": 2}
@@ -70,6 +71,19 @@ class _Reading:
     instances: list[tuple[int, str, str]]  # (passage number, kind, value)
     rows: np.ndarray  # instance number per key
     keys: np.ndarray  # uint64
+
+
+def _pairs_in_passage(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair (i, j), i != j, of instances in the same passage, given each instance's passage number."""
+    order = np.argsort(numbers, kind="stable")
+    _, starts, counts = np.unique(numbers[order], return_index=True, return_counts=True)
+    sizes = np.repeat(counts, counts)  # per instance (in passage order), how many share its passage
+    firsts = np.repeat(starts, counts)
+    mine = np.repeat(np.arange(len(numbers)), sizes)
+    theirs = np.repeat(firsts, sizes) + np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    mine, theirs = order[mine], order[theirs]
+    different = mine != theirs
+    return mine[different], theirs[different]
 
 
 def _read(doc) -> _Reading | None:
@@ -109,6 +123,12 @@ def _read(doc) -> _Reading | None:
     keys = [_constant("value") ^ value_hashes, _constant("count") ^ np.minimum(counts, 3).astype(np.uint64),
             _constant("values") ^ np.array([min(per_kind[(n, k)], 4) for n, k, _ in instances], dtype=np.uint64),
             np.full(len(instances), _constant("language") ^ language, dtype=np.uint64)]
+    # the other values (groups, threats, actors) the passage names beside this one
+    mine, theirs = _pairs_in_passage(np.array([number for number, _, _ in instances], dtype=np.int64))
+    theirs_named = np.array([kind != "region" for _, kind, _ in instances])[theirs]
+    mine, theirs = mine[theirs_named], theirs[theirs_named]
+    rows.append(mine)
+    keys.append(_then(_constant("value_with") ^ value_hashes[mine], value_hashes[theirs]))
     scored = _passage_scores(doc, passages, instances)
     rows.append(np.flatnonzero(scored >= 0))
     keys.append(_constant("passage_score") ^ scored[scored >= 0].astype(np.uint64))
