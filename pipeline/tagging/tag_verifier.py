@@ -39,7 +39,8 @@ _MASK = (1 << 64) - 1
 _MIX = 0x9E3779B97F4A7C15
 _SLOTS = {name: hash_string(f"verifier:{name}") for name in
           ("value", "count", "values", "language", "surface", "source", "left", "right", "near", "left1", "right1",
-           "value_left1", "value_right1", "left2", "right2", "value_source", "value_across", "passage_score", "value_with")}
+           "value_left1", "value_right1", "left2", "right2", "value_source", "value_across", "passage_score",
+           "value_with")}
 # Where a mention comes from, besides the lexicons: the threat classifier, or an act that usually names its group.
 # (What a rule reads from an act, flag "implied", is not read: it stands or falls with its act.)
 _SOURCES = {"model": 1, "likely": 2}
