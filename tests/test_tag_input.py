@@ -23,6 +23,13 @@ def tagger():
     return default_tagger()
 
 
+@pytest.fixture(scope="module")
+def rules_only():
+    """The tagger without its trained steps (the classifiers, the verifier)."""
+    return Tagger(overrides={"components.coi_threat_model.threshold": 1.0,
+                             "components.coi_group_model.threshold": 1.0, "components.coi_verifier.threshold": 0.0})
+
+
 def values(tagged, kind):
     return set(tagged.values(kind))
 
@@ -115,8 +122,9 @@ def test_a_vocalised_arabic_word_keeps_no_full_stop(tagger, text):
     ("The family never reported his arrest in Homs to the UN.", "arbitrary_detention"),
     ("The authorities did not deny that he was arrested in Homs.", "arbitrary_detention"),
     ("Nobody denied the killings in Homs.", "unlawful_killing")])
-def test_an_act_not_told_of_or_whose_denial_is_denied_happened(tagger, text, threat):
-    tagged = tagger.tag_text(text, "en", "2025-03-01")
+def test_an_act_not_told_of_or_whose_denial_is_denied_happened(rules_only, text, threat):
+    # The negation rules' reading, without the trained steps: the verifier weighs these acts afterwards like any other.
+    tagged = rules_only.tag_text(text, "en", "2025-03-01")
     assert threat in values(tagged, "threat")
 
 

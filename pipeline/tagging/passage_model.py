@@ -71,9 +71,9 @@ def tfidf(keys: np.ndarray, idf: np.ndarray, norms: np.ndarray, ranges: list[tup
     first, last = min(start for start, _ in ranges), max(end for _, end in ranges)
     if first > 0 or last < len(norms):  # only the tokens the ranges cover are looked up (one passage of many)
         norms, ranges = norms[first:last], [(start - first, end - first) for start, end in ranges]
-    unigrams = _lookup(keys, norms)
+    unigrams = lookup(keys, norms)
     with np.errstate(over="ignore"):
-        pairs = _lookup(keys, (norms[:-1] * _MIX) ^ norms[1:])
+        pairs = lookup(keys, (norms[:-1] * _MIX) ^ norms[1:])
     bounds = np.asarray(ranges, dtype=np.int64)
     u_rows, u_at = spread(bounds[:, 0], bounds[:, 1])
     p_rows, p_at = spread(bounds[:, 0], np.maximum(bounds[:, 0], bounds[:, 1] - 1))
@@ -95,11 +95,14 @@ def _joined(runs: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]:
     return norms, list(zip(bounds[:-1], bounds[1:]))
 
 
-def _lookup(keys: np.ndarray, found: np.ndarray) -> np.ndarray:
-    """Each found key's index among the sorted keys, or -1."""
+def lookup(keys: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """Each found key's index among the sorted keys, or -1. The found keys are searched in sorted order, which
+    keeps the binary search in cache (about twice as fast on a doc's few thousand keys)."""
     if not len(found) or not len(keys):
         return np.full(len(found), -1, dtype=np.int64)
-    at = np.searchsorted(keys, found)
+    order = np.argsort(found)
+    at = np.empty(len(found), dtype=np.int64)
+    at[order] = np.searchsorted(keys, found[order])
     at[at == len(keys)] = 0
     return np.where(keys[at] == found, at, -1)
 

@@ -29,7 +29,7 @@ from spacy.attrs import LIKE_NUM, NORM
 from spacy.strings import hash_string
 
 from .mentions import Mention, doc_text
-from .passage_model import spread as _spread
+from .passage_model import lookup, spread as _spread
 
 MODEL_PATH = Path(__file__).parent / "data" / "model" / "verifier.npz"
 KINDS = ("region", "group", "threat", "actor")
@@ -224,9 +224,8 @@ class FacetModel:
         """The score (log-odds) of each of `count` instances whose feature keys are given as (row, key) pairs."""
         out = np.full(count, self.intercept)
         if len(self.keys) and len(keys):
-            at = np.searchsorted(self.keys, keys)
-            at[at == len(self.keys)] = 0
-            known = self.keys[at] == keys
+            at = lookup(self.keys, keys)
+            known = at >= 0
             out += np.bincount(rows[known], weights=self.coef[at[known]], minlength=count)
         return out
 
