@@ -30,8 +30,8 @@ JABLEH = [
 ]
 SWEIDA_PAGES = [
     ["Human Rights Watch interviewed 18 residents of As-Sweida governorate between April and May 2025.",
-     "Unidentified armed men abducted Druze civilians travelling on the Damascus-Sweida highway and demanded "
-     "ransom from their families."],
+     "Unidentified armed men abducted Druze civilians in As-Sweida governorate, on the Damascus-Sweida highway, "
+     "and demanded ransom from their families."],
     ["In Jaramana, Druze students were kidnapped near a checkpoint and released days later.",
      "Families said the kidnappers called them from Syrian numbers."],
 ]
