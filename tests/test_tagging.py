@@ -244,6 +244,21 @@ def test_separable_verbs_and_auxiliary_participles(tagger, text, language, threa
     assert threat in found["threat"]
 
 
+@pytest.mark.parametrize("text, language, threat, present", [
+    # Heads and tails of several words (until tagger 2.10 only one-word heads and tails were ever matched)
+    ("Frauen durften das Haus nur in Begleitung eines männlichen Verwandten verlassen.", "de",
+     "movement_restriction", True),
+    ("Die Miliz zog ihn im Mai zum Wehrdienst ein.", "de", "forced_conscription", True),
+    # ... all of the head's words, in order, and all of the tail's
+    ("Frauen durften das Haus nur in Begleitung ihrer Kinder verlassen.", "de", "movement_restriction", False),
+    ("Sie reisten in Begleitung eines männlichen Verwandten, und sie durften das Haus verlassen.", "de",
+     "movement_restriction", False),
+])
+def test_discontinuous_phrases_of_several_words(rules_only, text, language, threat, present):
+    found, _ = tags(rules_only, text, language=language)
+    assert (threat in found["threat"]) is present
+
+
 @pytest.mark.parametrize("text, language", [
     ("Hij pakte zijn koffer en ging op reis naar Aleppo.", "nl"),  # a preposition, not the particle
     ("De politie pakte hem niet op.", "nl"),  # negated

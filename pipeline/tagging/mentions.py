@@ -94,7 +94,11 @@ class MentionMatcher:
         with_arabic = nlp.lang in ("ar", "xx") if arabic_names is None else arabic_names
         exact: dict[Label, set[str]] = {}
         folded: dict[Label, set[str]] = {}
-        self.split: dict[str, dict[str, list[tuple[Label, bool]]]] = {}  # head -> tail -> (label, clause-final)
+        # head word -> the head's other words -> tail word -> (label, clause-final, the tail's other words), on
+        # NORM hashes, so the words around a head are read from one array (see _split_matches). Heads and tails
+        # may be several words ("in Begleitung eines männlichen Verwandten ... verlassen", "zog ... zum Wehrdienst").
+        self.split: dict[int, dict[tuple[int, ...], dict[int, list[tuple[Label, bool, tuple[int, ...]]]]]] = {}
+        strings = nlp.vocab.strings
         for term in self.lexicon.terms:
             value, _, flag = term.value.partition("@")
             label = Label(term.kind, value, flag)
@@ -102,17 +106,16 @@ class MentionMatcher:
                 head, _, tail = term.text.partition(SPLIT)
                 tail = tail.strip()
                 final = tail.endswith("$")  # a separable verb's particle ends its clause ("pakte hem op.")
-                self.split.setdefault(norm(head.strip()), {}).setdefault(
-                    norm(tail.removesuffix("$")), []).append((label, final))
+                head_ids = self._norm_ids(nlp, head.strip())
+                tail_ids = self._norm_ids(nlp, tail.removesuffix("$").strip())
+                if head_ids and tail_ids:
+                    self.split.setdefault(head_ids[0], {}).setdefault(head_ids[1:], {}).setdefault(
+                        tail_ids[0], []).append((label, final, tail_ids[1:]))
                 continue
             target = exact if term.case_sensitive else folded
             target.setdefault(label, set()).update(surface_forms(term.text, plurals=True) if not term.case_sensitive
                                                    else [term.text])
-        # The same, on NORM hashes, so the words around a head are read from one array (see _split_matches).
-        strings = nlp.vocab.strings
-        self.split_ids = {strings.add(head): {strings.add(tail): labels for tail, labels in tails.items()}
-                          for head, tails in self.split.items()}
-        self.split_heads = numpy.array(sorted(self.split_ids), dtype=numpy.uint64)
+        self.split_heads = numpy.array(sorted(self.split), dtype=numpy.uint64)
         self.break_ids = {strings.add(word) for word in CLAUSE_BREAKS}
         self.end_ids = self.break_ids | {strings.add(word) for word in CLAUSE_ENDS}  # what may follow a clause
         if gazetteer:
@@ -139,18 +142,32 @@ class MentionMatcher:
         norms = norms.tolist()
         length, breaks, ends = len(norms), self.break_ids, self.end_ids
         for index in found:
-            tails = self.split_ids[norms[index]]
-            for j in range(index + 1, min(length, index + 1 + SPLIT_WINDOW)):
-                word = norms[j]
-                if word in tails:
-                    final = j + 1 == length or norms[j + 1] in ends
-                    labels = [label for label, clause_final in tails[word] if final or not clause_final]
-                    if labels:
-                        out.extend((j, j + 1, label) for label in labels)
+            for head_rest, tails in self.split[norms[index]].items():
+                after = index + 1 + len(head_rest)
+                if head_rest and tuple(norms[index + 1:after]) != head_rest:
+                    continue
+                for j in range(after, min(length, after + SPLIT_WINDOW)):
+                    word = norms[j]
+                    if word in tails:
+                        labels = []
+                        for label, clause_final, tail_rest in tails[word]:
+                            end = j + 1 + len(tail_rest)
+                            if tail_rest and tuple(norms[j + 1:end]) != tail_rest:
+                                continue
+                            if not clause_final or end == length or norms[end] in ends:
+                                labels.append((j, end, label))
+                        if labels:
+                            out.extend(labels)
+                            break
+                    if word in breaks:
                         break
-                if word in breaks:
-                    break
         return out
+
+    @staticmethod
+    def _norm_ids(nlp: Language, text: str) -> tuple[int, ...]:
+        """The NORM hashes of a phrase's words, tokenised as the docs are."""
+        strings = nlp.vocab.strings
+        return tuple(strings.add(norm(token.text)) for token in nlp.tokenizer(text) if not token.is_space)
 
     @staticmethod
     def _add_places(gazetteer: Gazetteer, with_arabic: bool, exact: dict, folded: dict) -> None:
