@@ -13,6 +13,7 @@ regression per label on TF-IDF features, small enough to train in numpy in about
 from __future__ import annotations
 
 import bisect
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,17 +45,19 @@ class PassageModel:
     coef: np.ndarray  # float32, keys x labels
     intercept: np.ndarray  # float32, one per label
     labels: tuple[str, ...]
+    vocabulary: str = ""  # a digest of keys and idf when loaded: models that share it share their TF-IDF vectors
 
     def probabilities(self, runs: list[np.ndarray]) -> np.ndarray:
         """Per run of token NORM hashes, the probability of each label (runs x labels)."""
         norms, ranges = _joined(runs)
         return self.range_probabilities(norms, ranges)
 
-    def range_probabilities(self, norms: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+    def range_probabilities(self, norms: np.ndarray, ranges: list[tuple[int, int]], vectors=None) -> np.ndarray:
         """The probability of each label for each [start, end) range of a doc's token NORM hashes, with the
-        features looked up once for the whole doc (ranges x labels)."""
+        features looked up once for the whole doc (ranges x labels); `vectors` are the ranges' TF-IDF vectors if
+        known (`tfidf` with this model's keys and idf)."""
         scores = np.tile(self.intercept.astype(np.float64), (len(ranges), 1))
-        row_of, feature_of, weights = tfidf(self.keys, self.idf, norms, ranges)
+        row_of, feature_of, weights = vectors or tfidf(self.keys, self.idf, norms, ranges)
         if len(weights):
             firsts = np.flatnonzero(np.r_[True, row_of[1:] != row_of[:-1]])
             scores[row_of[firsts]] += np.add.reduceat(weights[:, None] * self.coef[feature_of], firsts, axis=0)
@@ -122,9 +125,24 @@ def load_model(path: Path) -> PassageModel | None:
 @lru_cache(maxsize=4)
 def _load(path: str) -> PassageModel:
     with np.load(path, allow_pickle=False) as data:
-        return PassageModel(keys=data["keys"], idf=data["idf"].astype(np.float32),
-                           coef=data["coef"].astype(np.float32), intercept=data["intercept"].astype(np.float32),
-                           labels=tuple(str(label) for label in data["labels"]))
+        keys, idf = data["keys"], data["idf"].astype(np.float32)
+        return PassageModel(keys=keys, idf=idf, coef=data["coef"].astype(np.float32),
+                            intercept=data["intercept"].astype(np.float32),
+                            labels=tuple(str(label) for label in data["labels"]),
+                            vocabulary=hashlib.sha256(keys.tobytes() + idf.tobytes()).hexdigest())
+
+
+def doc_probabilities(doc, model: PassageModel, norms: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+    """model.range_probabilities of the doc's token ranges, with the TF-IDF vectors kept on the doc: the threat
+    and group models are trained on the same passages and share their vocabulary, so the second reads the
+    vectors the first computed."""
+    if not model.vocabulary:
+        return model.range_probabilities(norms, ranges)
+    kept = doc.user_data.setdefault("coi_tfidf", {})
+    key = (model.vocabulary, tuple(ranges))
+    if key not in kept:
+        kept[key] = tfidf(model.keys, model.idf, norms, ranges)
+    return model.range_probabilities(norms, ranges, kept[key])
 
 
 def save_model(model: PassageModel, path: Path) -> None:
@@ -196,7 +214,7 @@ def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "thre
             passages.append((start, end, span))
     if not passages:
         return
-    probabilities = model.range_probabilities(norms, [(span.start, span.end) for _, _, span in passages])
+    probabilities = doc_probabilities(doc, model, norms, [(span.start, span.end) for _, _, span in passages])
     scores = doc._.coi_passage_scores if doc._.coi_passage_scores is not None else {}
     scores[kind] = (model.labels, {(start, end): row for (start, end, _), row in zip(passages, probabilities)})
     doc._.coi_passage_scores = scores  # the verifier reads them (tag_verifier.py)
@@ -236,7 +254,7 @@ def _evidence_sentences(doc, text: str, norms: np.ndarray, starts: list[int], pa
             sentences.append((sentence, s_start, s_end, tokens))
     if not sentences:
         return []
-    scores = model.range_probabilities(norms, [(tokens.start, tokens.end) for *_, tokens in sentences])
+    scores = doc_probabilities(doc, model, norms, [(tokens.start, tokens.end) for *_, tokens in sentences])
     out = []
     for j in wanted:
         sentence, s_start, s_end, tokens = sentences[int(np.argmax(scores[:, j]))]
