@@ -1357,6 +1357,36 @@ def test_the_passage_classifiers_keep_their_probabilities_for_the_verifier(tagge
         ("group", "former_government_affiliates"), ("threat", "arbitrary_detention"), ("region", "SY04")}
 
 
+def test_the_group_classifier_reads_the_vectors_the_threat_classifier_computed_and_scores_the_same(tagger):
+    import numpy as np
+    from spacy.attrs import NORM
+
+    from pipeline.tagging.passage_model import MODEL_PATHS, load_model
+
+    threats, groups = load_model(MODEL_PATHS["threat"]), load_model(MODEL_PATHS["group"])
+    assert threats.vocabulary and threats.vocabulary == groups.vocabulary  # trained on the same passages
+    text = "Men who had served in the old army were detained at a checkpoint in Homs in February 2025."
+    doc = tagger.text_doc(text, "en", "2025-03-01")
+    assert len(doc.user_data["coi_tfidf"]) >= 1  # the passage's vectors, computed once for both
+    labels, rows = doc._.coi_passage_scores["group"]
+    (row,) = rows.values()
+    norms = doc.to_array(NORM)
+    assert np.array_equal(row, groups.range_probabilities(norms, [(0, len(doc))])[0])
+
+
+@pytest.mark.parametrize("instances", [300, 70_000])  # instance numbers in 16 bits, and beyond
+def test_the_verifier_orders_its_features_as_a_sort_by_instance_then_key(instances):
+    import numpy as np
+
+    from pipeline.tagging.tag_verifier import _by_row_then_key
+
+    rng = np.random.default_rng(3)
+    rows = rng.integers(0, instances, 20_000).astype(np.int64)
+    keys = rng.integers(0, 50, 20_000).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # many repeats
+    order, expected = _by_row_then_key(rows, keys), np.lexsort((keys, rows))
+    assert np.array_equal(rows[order], rows[expected]) and np.array_equal(keys[order], keys[expected])
+
+
 def test_train_verifier_cross_fits_the_passage_classifiers_and_writes_a_verifier_the_tagger_uses(tmp_path, capsys):
     from pipeline.tagging.commands import main_for_tests
     from pipeline.tagging.gold import GOLD_SETS
