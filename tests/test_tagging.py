@@ -1387,6 +1387,52 @@ def test_the_verifier_orders_its_features_as_a_sort_by_instance_then_key(instanc
     assert np.array_equal(rows[order], rows[expected]) and np.array_equal(keys[order], keys[expected])
 
 
+def test_distinct_gives_what_np_unique_gives():
+    import numpy as np
+
+    from pipeline.tagging.passage_model import distinct
+
+    rng = np.random.default_rng(5)
+    for values in (rng.integers(0, 40, 3_000), rng.integers(0, 1 << 62, 500), np.empty(0, np.int64)):
+        found, counts = distinct(values, counts=True)
+        expected, expected_counts = np.unique(values, return_counts=True)
+        assert np.array_equal(found, expected) and np.array_equal(counts, expected_counts)
+        assert np.array_equal(distinct(values), expected)
+
+
+def test_the_verifier_scores_features_read_with_repeats_as_each_feature_once(tagger):
+    """verify reads a doc's features as found (a word left and right of two mentions of one value, twice) and
+    drops the repeats of those its models know: the scores equal those of the sorted, distinct reading training
+    uses, and a feature given twice counts once."""
+    import numpy as np
+
+    from pipeline.tagging.tag_verifier import KINDS, _read, load_verifier
+
+    verifier = load_verifier()
+    text = ("Government forces shelled Douma and Harasta; in Douma, government forces then detained six men, and "
+            "government forces looted shops in Douma.")
+    doc = tagger.text_doc(text, "en", "2016-01-01")
+    raw, distinct = _read(doc, distinct=False), _read(doc)
+    pairs = {(int(r), int(k)) for r, k in zip(raw.rows, raw.keys)}
+    assert len(pairs) < len(raw.keys) and pairs == {(int(r), int(k)) for r, k in zip(distinct.rows, distinct.keys)}
+    count = len(raw.instances)
+    order = np.argsort(raw.keys)
+    for number, kind in enumerate(KINDS):
+        model = verifier[kind]
+        mine = raw.kinds[raw.rows[order]] == number
+        from_raw = model.scores(raw.rows[order][mine], raw.keys[order][mine], count)
+        mine = distinct.kinds[distinct.rows] == number
+        by_key = np.argsort(distinct.keys[mine], kind="stable")
+        from_distinct = model.scores(distinct.rows[mine][by_key], distinct.keys[mine][by_key], count)
+        assert np.array_equal(from_raw, from_distinct)
+        known = {int(k): float(c) for k, c in zip(model.keys, model.coef)}
+        expected = np.full(count, model.intercept)
+        for row, key in pairs:
+            if distinct.kinds[row] == number and key in known:
+                expected[row] += known[key]
+        assert np.allclose(from_raw[distinct.kinds == number], expected[distinct.kinds == number])
+
+
 def test_train_verifier_cross_fits_the_passage_classifiers_and_writes_a_verifier_the_tagger_uses(tmp_path, capsys):
     from pipeline.tagging.commands import main_for_tests
     from pipeline.tagging.gold import GOLD_SETS

@@ -84,7 +84,7 @@ def tfidf(keys: np.ndarray, idf: np.ndarray, norms: np.ndarray, ranges: list[tup
     rows, features = rows[features >= 0], features[features >= 0]
     if not len(features):
         return empty, empty, np.empty(0)
-    combined, counts = np.unique(rows * len(keys) + features, return_counts=True)
+    combined, counts = distinct(rows * len(keys) + features, counts=True)
     row_of, feature_of = combined // len(keys), combined % len(keys)
     weights = (1.0 + np.log(counts)) * idf[feature_of]
     weights /= np.sqrt(np.bincount(row_of, weights=weights * weights))[row_of]
@@ -108,6 +108,16 @@ def lookup(keys: np.ndarray, found: np.ndarray) -> np.ndarray:
     at[order] = np.searchsorted(keys, found[order])
     at[at == len(keys)] = 0
     return np.where(keys[at] == found, at, -1)
+
+
+def distinct(values: np.ndarray, counts: bool = False):
+    """The distinct values, sorted (and how often each occurs, with counts=True), as np.unique gives them: numpy
+    2.4's np.unique takes ten to twenty times as long on the few thousand values of a doc."""
+    ordered = np.sort(values)
+    firsts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.empty(0, np.int64)
+    if not counts:
+        return ordered[firsts]
+    return ordered[firsts], np.diff(np.r_[firsts, len(ordered)])
 
 
 def spread(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,6 @@ classifiers trained without its fold of the gold sets (training.py).
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +28,7 @@ from spacy.attrs import LIKE_NUM, NORM
 from spacy.strings import hash_string
 
 from .mentions import Mention, doc_text
-from .passage_model import lookup, spread as _spread
+from .passage_model import distinct, spread as _spread
 
 MODEL_PATH = Path(__file__).parent / "data" / "model" / "verifier.npz"
 KINDS = ("region", "group", "threat", "actor")
@@ -46,11 +45,6 @@ _SLOTS = {name: hash_string(f"verifier:{name}") for name in
 _SOURCES = {"model": 1, "likely": 2}
 
 
-def value_of(mention: Mention) -> str:
-    """The value a mention counts for: a region counts for its governorate."""
-    return mention.value[:4] if mention.kind == "region" else mention.value
-
-
 def _constant(slot: str) -> np.uint64:
     """A slot's hash after one mixing step: the key of (slot, x) is this XOR x."""
     return np.uint64((_SLOTS[slot] * _MIX) & _MASK)
@@ -65,11 +59,12 @@ def _then(keys: np.ndarray, parts: np.ndarray) -> np.ndarray:
 @dataclass
 class _Reading:
     """A doc's asserted mentions, the (passage, kind, value) instance each counts for, and every instance's feature
-    keys, sorted by instance and without repeats."""
+    keys as (row, key) pairs: sorted by instance and without repeats when read for training, else as found."""
 
     mentions: list[Mention]
     of_mention: list[int]  # instance number per mention, -1 outside every passage
     instances: list[tuple[int, str, str]]  # (passage number, kind, value)
+    kinds: np.ndarray  # per instance, its kind's index in KINDS
     rows: np.ndarray  # instance number per key
     keys: np.ndarray  # uint64
 
@@ -77,7 +72,9 @@ class _Reading:
 def _pairs_in_passage(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every ordered pair (i, j), i != j, of instances in the same passage, given each instance's passage number."""
     order = np.argsort(numbers, kind="stable")
-    _, starts, counts = np.unique(numbers[order], return_index=True, return_counts=True)
+    ordered = numbers[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    counts = np.diff(np.r_[starts, len(ordered)])
     sizes = np.repeat(counts, counts)  # per instance (in passage order), how many share its passage
     firsts = np.repeat(starts, counts)
     mine = np.repeat(np.arange(len(numbers)), sizes)
@@ -87,63 +84,70 @@ def _pairs_in_passage(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mine[different], theirs[different]
 
 
-def _read(doc) -> _Reading | None:
+def _passage_numbers(passages, chars: np.ndarray) -> np.ndarray:
+    """The passage holding each character offset, -1 for none: the last passage starting at or before it, else (when
+    passages overlap or are out of order) the first that holds it."""
+    starts = np.array([start for start, _, _ in passages], dtype=np.int64)
+    ends = np.array([end for _, end, _ in passages], dtype=np.int64)
+    numbers = np.searchsorted(starts, chars, side="right") - 1
+    held = (numbers >= 0) & (chars < ends[np.maximum(numbers, 0)])
+    for index in np.flatnonzero(~held):
+        char = chars[index]
+        numbers[index] = next((n for n, (start, end, _) in enumerate(passages) if start <= char < end), -1)
+    return numbers
+
+
+def _read(doc, distinct: bool = True) -> _Reading | None:
+    """The doc's instances and their feature keys; `distinct` sorts the keys by instance and drops repeats (what
+    training reads), else they are left as found (verify drops repeats of the keys a model knows)."""
     mentions = [m for m in doc._.coi_mentions or () if m.kind in KINDS and m.value and m.dropped is None
                 and not m.negated and m.flag != "implied"]
     if not mentions:
         return None
-    norms = doc.to_array(NORM)
-    numbers = doc.to_array(LIKE_NUM)
     passages = _passages(doc)
-    passage_starts = [start for start, _, _ in passages]
-    number_of: dict[tuple[int, str, str], int] = {}
-    instances: list[tuple[int, str, str]] = []
-    of_mention, used = [], []
-    for index, mention in enumerate(mentions):
-        number = bisect.bisect_right(passage_starts, mention.start_char) - 1
-        if number < 0 or mention.start_char >= passages[number][1]:
-            number = next((n for n, (start, end, _) in enumerate(passages) if start <= mention.start_char < end), -1)
-        if number < 0:
-            of_mention.append(-1)
-            continue
-        key = (number, mention.kind, value_of(mention))
-        if key not in number_of:
-            number_of[key] = len(instances)
-            instances.append(key)
-        of_mention.append(number_of[key])
-        used.append(index)
-    if not instances:
+    numbers = _passage_numbers(passages, np.array([m.start_char for m in mentions], dtype=np.int64)).tolist()
+    number_of: dict[tuple[int, str, str], int] = {}  # instance number of each (passage, kind, value), in order
+    of_mention = [number_of.setdefault((number, m.kind, m.value[:4] if m.kind == "region" else m.value),
+                                       len(number_of)) if number >= 0 else -1
+                  for number, m in zip(numbers, mentions)]
+    if not number_of:
         return None
-    counts = np.bincount([of_mention[i] for i in used], minlength=len(instances))
-    per_kind: dict[tuple[int, str], int] = {}
-    for number, kind, _ in instances:
-        per_kind[(number, kind)] = per_kind.get((number, kind), 0) + 1
+    instances = list(number_of)
+    count = len(instances)
+    of = np.array(of_mention, dtype=np.int64)
+    used = np.flatnonzero(of >= 0)
+    owner = of[used]
+    counts = np.bincount(owner, minlength=count)
+    passage_of = np.array([number for number, _, _ in instances], dtype=np.int64)
+    kinds = np.array([KINDS.index(kind) for _, kind, _ in instances], dtype=np.int64)
+    of_passage_kind = passage_of * len(KINDS) + kinds
+    per_kind = np.bincount(of_passage_kind)[of_passage_kind]  # how many values of its kind its passage names
     value_hashes = np.array([hash_string(value) for _, _, value in instances], dtype=np.uint64)
     language = np.uint64(hash_string(doc.lang_ or "xx"))
-    rows = [np.arange(len(instances))] * 4
+    rows = [np.arange(count)] * 4
     keys = [_constant("value") ^ value_hashes, _constant("count") ^ np.minimum(counts, 3).astype(np.uint64),
-            _constant("values") ^ np.array([min(per_kind[(n, k)], 4) for n, k, _ in instances], dtype=np.uint64),
-            np.full(len(instances), _constant("language") ^ language, dtype=np.uint64)]
+            _constant("values") ^ np.minimum(per_kind, 4).astype(np.uint64),
+            np.full(count, _constant("language") ^ language, dtype=np.uint64)]
     # the other values (groups, threats, actors) the passage names beside this one
-    mine, theirs = _pairs_in_passage(np.array([number for number, _, _ in instances], dtype=np.int64))
-    theirs_named = np.array([kind != "region" for _, kind, _ in instances])[theirs]
+    mine, theirs = _pairs_in_passage(passage_of)
+    theirs_named = kinds[theirs] != KINDS.index("region")
     mine, theirs = mine[theirs_named], theirs[theirs_named]
     rows.append(mine)
     keys.append(_then(_constant("value_with") ^ value_hashes[mine], value_hashes[theirs]))
     scored = _passage_scores(doc, passages, instances)
     rows.append(np.flatnonzero(scored >= 0))
     keys.append(_constant("passage_score") ^ scored[scored >= 0].astype(np.uint64))
-    found = [mentions[i] for i in used]
-    owner = np.array([of_mention[i] for i in used], dtype=np.int64)
-    starts = np.array([m.start for m in found], dtype=np.int64)
-    ends = np.array([m.end for m in found], dtype=np.int64)
-    firsts = np.array([passages[instances[o][0]][2][0] for o in owner], dtype=np.int64)
-    lasts = np.array([passages[instances[o][0]][2][1] for o in owner], dtype=np.int64)
-    surfaces = np.full(len(found), _SLOTS["surface"], dtype=np.uint64)
+    norms = doc.to_array(NORM)
+    numbers_like = doc.to_array(LIKE_NUM)
+    starts = np.array([m.start for m in mentions], dtype=np.int64)[used]
+    ends = np.array([m.end for m in mentions], dtype=np.int64)[used]
+    token_bounds = np.array([tokens for _, _, tokens in passages], dtype=np.int64).reshape(-1, 2)
+    firsts, lasts = token_bounds[passage_of[owner], 0], token_bounds[passage_of[owner], 1]
+    surfaces = np.full(len(used), _SLOTS["surface"], dtype=np.uint64)
     for offset in range(int((ends - starts).max())):  # the mention's words, mixed in one at a time
         longer = ends - starts > offset
         surfaces[longer] = _then(surfaces[longer], norms[starts[longer] + offset])
-    sources = np.array([_SOURCES.get(m.flag, 0) for m in found], dtype=np.uint64)
+    sources = np.array([_SOURCES.get(m.flag, 0) for m in mentions], dtype=np.uint64)[used]
     rows += [owner, owner, owner]
     keys += [surfaces, _constant("source") ^ sources, _then(_constant("value_source") ^ value_hashes[owner], sources)]
     lows = np.minimum(np.maximum(firsts, starts - WINDOW), starts)
@@ -170,14 +174,16 @@ def _read(doc) -> _Reading | None:
     keys.append(_then(_constant("right2") ^ norms[ends[has]], norms[ends[has] + 1]))
     # the word before a number that counts the mention's people ("killed three rescue workers")
     counted = starts - lows >= 2
-    counted[counted] = numbers[starts[counted] - 1] != 0
+    counted[counted] = numbers_like[starts[counted] - 1] != 0
     rows.append(owner[counted])
     keys.append(_then(_constant("value_across") ^ value_of_mention[counted], norms[starts[counted] - 2]))
     all_rows, all_keys = np.concatenate(rows), np.concatenate(keys)
-    order = _by_row_then_key(all_rows, all_keys)
-    all_rows, all_keys = all_rows[order], all_keys[order]
-    fresh = np.r_[True, (all_rows[1:] != all_rows[:-1]) | (all_keys[1:] != all_keys[:-1])]
-    return _Reading(mentions, of_mention, instances, all_rows[fresh], all_keys[fresh])
+    if distinct:
+        order = _by_row_then_key(all_rows, all_keys)
+        all_rows, all_keys = all_rows[order], all_keys[order]
+        fresh = np.r_[True, (all_rows[1:] != all_rows[:-1]) | (all_keys[1:] != all_keys[:-1])]
+        all_rows, all_keys = all_rows[fresh], all_keys[fresh]
+    return _Reading(mentions, of_mention, instances, kinds, all_rows, all_keys)
 
 
 def _by_row_then_key(rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -192,13 +198,14 @@ def _passage_scores(doc, passages, instances) -> np.ndarray:
     """For each instance, the tenth (0..9) of the probability the passage classifier of its kind gives its value in
     its passage, or -1 where there is none (no classifier for the kind, or the step is off)."""
     out = np.full(len(instances), -1, dtype=np.int64)
-    scores = doc._.coi_passage_scores or {}
+    columns = {kind: ({label: index for index, label in enumerate(labels)}, rows)
+               for kind, (labels, rows) in (doc._.coi_passage_scores or {}).items()}
     for index, (number, kind, value) in enumerate(instances):
-        if kind in scores:
-            labels, rows = scores[kind]
-            row = rows.get(passages[number][:2])
-            if row is not None and value in labels:
-                out[index] = min(9, int(row[labels.index(value)] * 10))
+        if kind in columns:
+            column, rows = columns[kind]
+            row = rows.get(passages[number][:2]) if value in column else None
+            if row is not None:
+                out[index] = min(9, int(row[column[value]] * 10))
     return out
 
 
@@ -229,12 +236,17 @@ class FacetModel:
     intercept: float
 
     def scores(self, rows: np.ndarray, keys: np.ndarray, count: int) -> np.ndarray:
-        """The score (log-odds) of each of `count` instances whose feature keys are given as (row, key) pairs."""
+        """The score (log-odds) of each of `count` instances whose feature keys are given as (row, key) pairs, sorted
+        by key; a pair given twice counts once."""
         out = np.full(count, self.intercept)
         if len(self.keys) and len(keys):
-            at = lookup(self.keys, keys)
-            known = at >= 0
-            out += np.bincount(rows[known], weights=self.coef[at[known]], minlength=count)
+            at = np.searchsorted(self.keys, keys)
+            at[at == len(self.keys)] = 0
+            known = self.keys[at] == keys
+            # (key, row) codes of the known pairs, sorted and without repeats: each row's weights are summed in
+            # the order of its keys
+            pairs = distinct(at[known] * count + rows[known])
+            out += np.bincount(pairs % count, weights=self.coef[pairs // count], minlength=count)
         return out
 
 
@@ -244,18 +256,21 @@ Verifier = dict  # kind -> FacetModel
 def verify(doc, verifier: Verifier, threshold: float, thresholds: dict[str, float] | None = None) -> None:
     """Set aside, passage by passage, the values the verifier gives less than `threshold`; what a rule reads from an
     act (flag "implied": the group it names by definition, ill-treatment on return) goes with its act."""
-    reading = _read(doc)
+    reading = _read(doc, distinct=False)
     if reading is None:
         return
-    kinds = np.array([KINDS.index(kind) for _, kind, _ in reading.instances])
+    kinds = reading.kinds
+    order = np.argsort(reading.keys)  # one sort of the keys: each model looks its own up in key order
+    rows, keys = reading.rows[order], reading.keys[order]
+    of_kind = kinds[rows]
     scores = np.zeros(len(reading.instances))
     for number, kind in enumerate(KINDS):
         model = verifier.get(kind)
         if model is None:
             scores[kinds == number] = np.inf  # no model for this facet: keep its tags
             continue
-        mine = kinds[reading.rows] == number
-        scores += model.scores(reading.rows[mine], reading.keys[mine], len(reading.instances)) * (kinds == number)
+        mine = of_kind == number
+        scores += model.scores(rows[mine], keys[mine], len(reading.instances)) * (kinds == number)
     limits = np.array([(thresholds or {}).get(kind, threshold) for kind in KINDS])[kinds]
     rejected = 1.0 / (1.0 + np.exp(-scores)) < limits
     for mention, instance in zip(reading.mentions, reading.of_mention):
