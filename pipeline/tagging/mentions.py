@@ -200,7 +200,9 @@ class MentionMatcher:
         soft = [i for i in numpy.flatnonzero(gaps).tolist() if doc[i].text.count("\n") < 2]
         if not soft:
             return self._found(doc)
-        keep = numpy.setdiff1d(numpy.arange(len(doc)), soft)
+        kept = numpy.ones(len(doc), dtype=bool)
+        kept[soft] = False
+        keep = numpy.flatnonzero(kept)
         words = Doc(doc.vocab, words=[doc[i].text for i in keep.tolist()])
         return [(int(keep[start]), int(keep[end - 1]) + 1, label) for start, end, label in self._found(words)]
 
