@@ -585,6 +585,20 @@ def test_harm_to_people_back_from_abroad_is_ill_treatment_on_return(tagger, rule
     assert "returnee_ill_treatment" in found["threat"]  # the act told in the sentence after
 
 
+def test_a_deportation_into_syria_names_the_people_it_returned(rules_only):
+    text = ("At least 2,700 Syrians have been deported from Lebanon since May. Relatives of two of the men said "
+            "Military Intelligence arrested them in Homs.")
+    found, _ = tags(rules_only, text, published="2019-06-11")
+    assert "returnee_ill_treatment" in found["threat"]
+    # An expulsion is as often out of Syria: the journalist expelled to Iraqi Kurdistan was not harmed on a return.
+    found, _ = tags(rules_only, "Le journaliste a été expulsé vers le Kurdistan irakien après dix jours de détention "
+                                "à la frontière.", language="fr", published="2019-06-11")
+    assert "forced_displacement" in found["threat"] and "returnee_ill_treatment" not in found["threat"]
+    found, _ = tags(rules_only, "Le journaliste a été renvoyé du Liban et détenu dix jours à la frontière.",
+                    language="fr", published="2019-06-11")
+    assert "returnee_ill_treatment" in found["threat"]
+
+
 def test_implied_groups_must_be_taxonomy_ids():
     nlp = spacy.blank("en")
     nlp.add_pipe("coi_normalizer")
@@ -1412,7 +1426,7 @@ def test_the_verifier_scores_features_read_with_repeats_as_each_feature_once(tag
     text = ("Government forces shelled Douma and Harasta; in Douma, government forces then detained six men, and "
             "government forces looted shops in Douma.")
     doc = tagger.text_doc(text, "en", "2016-01-01")
-    raw, distinct = _read(doc, distinct=False), _read(doc)
+    raw, distinct = _read(doc, drop_repeats=False), _read(doc)
     pairs = {(int(r), int(k)) for r, k in zip(raw.rows, raw.keys)}
     assert len(pairs) < len(raw.keys) and pairs == {(int(r), int(k)) for r, k in zip(distinct.rows, distinct.keys)}
     count = len(raw.instances)

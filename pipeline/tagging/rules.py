@@ -698,15 +698,21 @@ def apply_implications(doc: Doc, implied_groups: dict[str, str], on_return: set[
         mentions.sort(key=lambda m: (m.start, m.end))
 
 
+_RETURN_NAMING = {("group", "returnees_idps"), ("threat", "forced_displacement")}
+
+
 def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str],
                      words: dict[str, set[str]]) -> list[Mention]:
     returning = tuple(words.get("words:return_stems", ()))
     abroad = tuple(words.get("words:abroad_stems", ()))
     if not returning or not abroad:
         return []
-    named = {m.sentence for m in mentions if m.kind == "group" and m.value == "returnees_idps" and m.sentence
+    # People named as having come back: a returnee group, or a deportation ("2,700 people have been deported"),
+    # whose own words say so; an expulsion is as often out of Syria ("expelled from Syria in 2012") as into it.
+    named = {m.sentence for m in mentions if (m.kind, m.value) in _RETURN_NAMING and m.sentence
              and not m.negated and m.dropped is None
-             and any(w.startswith(returning) for w in norm_phrase(m.surface).split())}
+             and any(w.startswith(returning) and not (m.kind == "threat" and w.startswith("expul"))
+                     for w in norm_phrase(m.surface).split())}
     if not named:
         return []
     text = doc_text(doc)

@@ -97,8 +97,8 @@ def _passage_numbers(passages, chars: np.ndarray) -> np.ndarray:
     return numbers
 
 
-def _read(doc, distinct: bool = True) -> _Reading | None:
-    """The doc's instances and their feature keys; `distinct` sorts the keys by instance and drops repeats (what
+def _read(doc, drop_repeats: bool = True) -> _Reading | None:
+    """The doc's instances and their feature keys; `drop_repeats` sorts the keys by instance and drops repeats (what
     training reads), else they are left as found (verify drops repeats of the keys a model knows)."""
     mentions = [m for m in doc._.coi_mentions or () if m.kind in KINDS and m.value and m.dropped is None
                 and not m.negated and m.flag != "implied"]
@@ -178,7 +178,7 @@ def _read(doc, distinct: bool = True) -> _Reading | None:
     rows.append(owner[counted])
     keys.append(_then(_constant("value_across") ^ value_of_mention[counted], norms[starts[counted] - 2]))
     all_rows, all_keys = np.concatenate(rows), np.concatenate(keys)
-    if distinct:
+    if drop_repeats:
         order = _by_row_then_key(all_rows, all_keys)
         all_rows, all_keys = all_rows[order], all_keys[order]
         fresh = np.r_[True, (all_rows[1:] != all_rows[:-1]) | (all_keys[1:] != all_keys[:-1])]
@@ -256,7 +256,7 @@ Verifier = dict  # kind -> FacetModel
 def verify(doc, verifier: Verifier, threshold: float, thresholds: dict[str, float] | None = None) -> None:
     """Set aside, passage by passage, the values the verifier gives less than `threshold`; what a rule reads from an
     act (flag "implied": the group it names by definition, ill-treatment on return) goes with its act."""
-    reading = _read(doc, distinct=False)
+    reading = _read(doc, drop_repeats=False)
     if reading is None:
         return
     kinds = reading.kinds
