@@ -708,10 +708,11 @@ def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str],
     if not returning or not abroad:
         return []
     # People named as having come back: a returnee group, or a deportation ("2,700 people have been deported"),
-    # whose own words say so; an expulsion is as often out of Syria ("expelled from Syria in 2012") as into it.
+    # whose own words say so; an expulsion ([words:outward_stems]) is as often out of Syria as into it.
+    outward = tuple(words.get("words:outward_stems", ()))  # str.startswith(()) is False
     named = {m.sentence for m in mentions if (m.kind, m.value) in _RETURN_NAMING and m.sentence
              and not m.negated and m.dropped is None
-             and any(w.startswith(returning) and not (m.kind == "threat" and w.startswith("expul"))
+             and any(w.startswith(returning) and not (m.kind == "threat" and w.startswith(outward))
                      for w in norm_phrase(m.surface).split())}
     if not named:
         return []
