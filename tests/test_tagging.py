@@ -17,6 +17,7 @@ from pipeline.tagging import stage
 from pipeline.tagging.claims import build_claims, claims_for, run_summary
 from pipeline.tagging.evaluate import BAR, GOLD_SETS, evaluate, load_gold
 from pipeline.tagging.gazetteer import REFERENCE, load_gazetteer
+from pipeline.tagging.sentences import sentence_starts
 from pipeline.tagging.stage import tag_pending
 from pipeline.tagging.tagger import Tagger, default_tagger
 
@@ -183,6 +184,38 @@ def test_a_date_in_the_sentence_overrides_the_document_date(tagger):
     assert found["actor"] == {"former_government_forces"}
 
 
+@pytest.mark.parametrize("text, language, published, expected", [
+    ("On 5 December, government forces shelled Hama.", "en", "2024-12-16", "former_government_forces"),
+    ("Le 4 décembre, les forces gouvernementales ont bombardé Hama.", "fr", "2025-01-20", "former_government_forces"),
+    ("Am 6. Dezember nahmen Regierungstruppen in Daraa zehn Männer fest.", "de", "2024-12-10", "former_government_forces"),
+    # the last such day on or before the publication date: 5 December 2025, after the turning point
+    ("On 5 December, government forces arrested ten men in Homs.", "en", "2025-12-20", "transitional_authorities"),
+    ("Since early January, government forces have arrested men in Homs.", "en", "2025-01-20",
+     "transitional_authorities"),
+    ("In November, government forces arrested ten men in Homs.", "en", "2025-02-10", "former_government_forces"),
+])
+def test_a_day_or_month_without_a_year_is_read_against_the_publication_date(tagger, text, language, published,
+                                                                             expected):
+    found, _ = tags(tagger, text, language=language, published=published)
+    assert found["actor"] == {expected}
+
+
+def test_the_full_stop_of_a_german_day_ends_no_sentence(tagger):
+    text = "Am 6. Dezember 2024 nahmen Regierungstruppen in Daraa zehn Männer fest. Er kam am 6. Mai. Dann ging er."
+    starts = sentence_starts(text)
+    assert [text[a:b].strip() for a, b in zip(starts, starts[1:] + [len(text)])] == [
+        "Am 6. Dezember 2024 nahmen Regierungstruppen in Daraa zehn Männer fest.", "Er kam am 6. Mai.", "Dann ging er."]
+    found, _ = tags(tagger, text, language="de", published="2025-03-01")
+    assert "former_government_forces" in found["actor"]  # the sentence holds its own date, before the turning point
+
+
+def test_may_the_verb_is_not_the_month(tagger):
+    # "18 may" read as the month would be 18 May 2024, before the turning point; the document's date decides instead
+    found, _ = tags(tagger, "Men aged 18 may be stopped by government forces at checkpoints in Homs.",
+                    published="2024-12-20")
+    assert found["actor"] == {"transitional_authorities"}
+
+
 @pytest.mark.parametrize("text", ["There were no reports of arrests in Homs.", "The SDF denied torturing detainees.",
                                   "The men were not detained."])
 def test_negated_acts_are_marked_not_tagged(tagger, text):
@@ -288,13 +321,13 @@ def test_recruitment_is_child_recruitment_only_when_children_are_named(tagger):
 
 
 def test_a_sum_demanded_is_extortion_and_a_ransom_is_both(tagger, rules_only):
-    # The rule: a sum demanded is extortion, and names no abduction. (The threat classifier of tagger 2.14, trained on
-    # batches full of ransoms, reads a release bought from unnamed "officers" as a kidnapping too: its reading, not
-    # the rule's; with "security officers" it does not.)
+    # The rule: a sum demanded is extortion, and names no abduction. (The threat classifier, trained on batches full
+    # of ransoms, reads a release bought from "officers" who are not said to hold him in detention as a kidnapping
+    # too since tagger 2.14: its reading, not the rule's; a sum demanded for passage names no one held.)
     found, _ = tags(rules_only, "Officers in Homs demanded 2,000 US dollars for his release.")
     assert found["threat"] == {"extortion_looting"}
-    found, _ = tags(tagger, "Security officers in Homs demanded 2,000 US dollars for his release.")
-    assert found["threat"] == {"extortion_looting"}
+    found, _ = tags(tagger, "Checkpoint guards in Homs demanded 2,000 US dollars from each driver.")
+    assert "extortion_looting" in found["threat"] and "kidnapping_abduction" not in found["threat"]
     found, _ = tags(tagger, "Gunmen kidnapped a trader in Homs and demanded 50,000 dollars.")
     assert found["threat"] == {"kidnapping_abduction", "extortion_looting"}
     found, _ = tags(tagger, "Gunmen kidnapped a trader in Homs. He was freed after his family paid 50,000 dollars.")

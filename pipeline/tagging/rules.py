@@ -602,11 +602,14 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
         mention.negated = _negated_before(doc, mention, cues, covered, bridge, max_gap) \
             or _negated_in_scope(doc, mention, scope_cues, bridge) or _negated_after(doc, mention, after_cues, max_gap)
     # The actor of a sentence whose every act is denied did nothing there ("The SDF denied that its fighters had
-    # recruited pupils", "قوات النظام لم تقصف"); it stays where another sentence gives it an act.
+    # recruited pupils", "قوات النظام لم تقصف"); it stays where another sentence gives it an act, and where a later
+    # sentence of the paragraph, naming no one, tells one of the denied acts as fact ("The ministry rejected claims
+    # that the men had been beaten in custody ... The men were arrested on Monday during raids").
     acts: dict[tuple[int, int], list[bool]] = {}
     for mention in mentions:
         if mention.kind == "threat":
             acts.setdefault(mention.sentence, []).append(mention.negated)
+    told_after: set[tuple[int, int]] | None = None  # read only when an actor has nothing but denied acts
     denials = {start for start, _, name in cues if name == "negation"}
     denied_after = {end for _, end, _ in scope_cues}
     for mention in mentions:
@@ -616,9 +619,32 @@ def apply_negation(doc: Doc, bridge: set[str], max_gap: int, never: set[str] = f
             mention.dropped = "a denial"  # "نفت وزارة الداخلية ثبوت أي حالة", "denied that government forces ..."
         elif mention.sentence in acts:
             if all(acts[mention.sentence]):
-                mention.dropped = "only denied acts"
+                if told_after is None:
+                    told_after = _acts_told_after_a_denial(doc, mentions)
+                if mention.sentence not in told_after:
+                    mention.dropped = "only denied acts"
         elif mention.end in denials or (mention.end + 1 in denials and _norm(doc, mention.end) in _AUXILIARIES):
             mention.dropped = "a denial"  # "The government denied any involvement and blamed ..."
+
+
+def _acts_told_after_a_denial(doc: Doc, mentions: list[Mention]) -> set[tuple[int, int]]:
+    """The sentences whose denied acts a later sentence of the same paragraph tells as fact, naming no actor."""
+    denied: dict[tuple[int, int], set[str]] = {}
+    told: dict[tuple[int, int], set[str]] = {}
+    named = {m.sentence for m in mentions if m.kind == "actor"}
+    for m in mentions:
+        if m.kind == "threat" and m.sentence:
+            (denied if m.negated else told).setdefault(m.sentence, set()).add(m.value)
+    text = doc_text(doc)
+    found = set()
+    for sentence, values in denied.items():
+        for later in sorted(s for s in told if s[0] >= sentence[1] and s not in named):
+            if "\n" in text[sentence[1]:later[0]]:
+                break
+            if values & told[later]:
+                found.add(sentence)
+                break
+    return found
 
 
 def _told_as_known(doc: Doc, cue: tuple[int, int, str], telling: tuple[set[str], set[str]]) -> bool:
@@ -729,7 +755,7 @@ def _harms_on_return(doc: Doc, mentions: list[Mention], on_return: set[str],
             and not m.negated and m.dropped is None]
 
 
-def sentence_sides(doc: Doc, turning_point: date) -> dict[tuple[int, int], str]:
+def sentence_sides(doc: Doc, turning_point: date, published: date | None = None) -> dict[tuple[int, int], str]:
     """The side of the turning point each tagged sentence speaks of, where the sentence says so itself."""
     found: dict[tuple[int, int], set[str]] = {}
     era = {"era_before": "before", "era_after": "after"}
@@ -740,7 +766,7 @@ def sentence_sides(doc: Doc, turning_point: date) -> dict[tuple[int, int], str]:
             found.setdefault(span, set()).add(era[name])
     for span in {m.sentence for m in doc._.coi_mentions or []}:
         if span not in found:
-            found[span] = sides(text[span[0]:span[1]], turning_point)
+            found[span] = sides(text[span[0]:span[1]], turning_point, published)
     # A sentence that gives no date of its own continues the dated one before it in the same paragraph ("On 5
     # December 2024 government forces arrested ... Fighting continued until the army withdrew").
     previous: tuple[tuple[int, int], set[str]] | None = None
@@ -768,7 +794,7 @@ def apply_dating(doc: Doc, turning_point: date, epochs: tuple[str, str]) -> None
     if not mentions:
         return
     published = parse_iso(doc._.coi_published)
-    by_sentence = sentence_sides(doc, turning_point)
+    by_sentence = sentence_sides(doc, turning_point, published)
     if published is not None:
         document_side = "before" if published < turning_point else "after"
     else:

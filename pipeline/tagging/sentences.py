@@ -20,6 +20,10 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|St|No|Nr|Gen|Col|Lt|Capt|Maj|Brig|Sgt|Prof|approx|e\.g|i\.e|etc|cf|vol|para|paras|art|Art|"
     r"pp?|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.N|U\.S|U\.K|bzw|z\.B|vgl|ca|Nr|resp|blz|o\.a|d\.w\.z|"
     r"Mme|Mlle|M)|\b[A-Z])\.$")
+# A German date writes the day as an ordinal ("am 6. Dezember 2024"): that full stop ends no sentence.
+_ORDINAL_DAY = re.compile(r"(?<!\d)\d{1,2}\.$")
+_GERMAN_MONTH = re.compile(r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|"
+                           r"Dezember)\b")
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -28,7 +32,8 @@ def sentence_starts(text: str) -> list[int]:
     for match in _END.finditer(text):
         end = match.start()
         # Only a full stop can end an abbreviation.
-        if text[end] == "." and _ABBREVIATION.search(text, max(0, end - 12), end + 1):
+        if text[end] == "." and (_ABBREVIATION.search(text, max(0, end - 12), end + 1) or (
+                _ORDINAL_DAY.search(text, max(0, end - 3), end + 1) and _GERMAN_MONTH.match(text, match.end()))):
             continue
         starts.append(match.end())
     return starts
