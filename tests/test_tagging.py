@@ -166,6 +166,17 @@ def test_the_official_spelling_of_a_governorate_is_found(tagger):
     assert found["region"] == {"SY12"}
 
 
+@pytest.mark.parametrize("text, language, governorate", [
+    ("Er wurde am Grenzübergang Dschdeidet Jabus festgenommen.", "de", "SY03"),
+    ("In Dscharamana wurden mehrere Männer festgenommen.", "de", "SY03"),
+    ("In Djaramana werden drie mannen gearresteerd.", "nl", "SY03"),
+    ("Bij luchtaanvallen op Baghoez kwamen burgers om.", "nl", "SY09"),
+])
+def test_places_in_each_language_s_own_transliteration(rules_only, text, language, governorate):
+    found, _ = tags(rules_only, text, language)
+    assert governorates(found) == {governorate}
+
+
 def test_a_place_name_after_a_preposition_stays_a_place(tagger):
     found, _ = tags(tagger, "Yazidi families in Afrin said the men were arrested.")
     assert found["region"] == {"SY0203"}
