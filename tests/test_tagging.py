@@ -149,6 +149,16 @@ def test_personal_names_that_equal_place_names(tagger, text):
     assert {p[:4] for p in found["region"]} == {"SY08"}
 
 
+@pytest.mark.parametrize("text, language, expected", [
+    ("Die 14-jährige Afrin, eine Kurdin aus Qamishli, wurde von Bewaffneten mitgenommen.", "de", {"SY08"}),
+    ("Afrine, une Yézidie de 24 ans rencontrée à Qamichli, raconte que son frère a été arrêté.", "fr", {"SY08"}),
+    ("À Afrine, une femme de 30 ans a été arrêtée.", "fr", {"SY02"}),  # the place, after a preposition
+])
+def test_a_person_named_after_a_place_in_german_and_french(rules_only, text, language, expected):
+    found, _ = tags(rules_only, text, language)
+    assert governorates(found) == expected
+
+
 @pytest.mark.parametrize("text, language", [
     ("Le requérant, originaire de Deraa, a été arrêté à Homs en 2013.", "fr"),
     ("وثقت الشبكة اعتقال الشاب المنحدر من بلدة بصر الحرير في ريف درعا، على حاجز في حمص.", "ar"),
