@@ -665,6 +665,27 @@ def test_implied_groups_must_be_taxonomy_ids():
         nlp.add_pipe("coi_implied", config={"groups": {"forced_displacement": "refugees"}})
     with pytest.raises((ConfigValidationError, ValueError), match="unknown"):
         nlp.add_pipe("coi_implied", name="on_return", config={"on_return": ["beatings"]})
+    with pytest.raises((ConfigValidationError, ValueError), match="unknown"):
+        nlp.add_pipe("coi_implied", name="actors", config={"likely_actors": {"forced_conscription": "the_army"}})
+
+
+def test_conscription_in_a_passage_naming_no_actor_is_the_state_s_inferred_from_the_act(rules_only):
+    text = ("A 24-year-old from Jaramana was stopped at a checkpoint near al-Kiswah in March 2017 and forcibly "
+            "conscripted; his family was not told where he was sent.\n\nIn Qamishli the Asayish detained a "
+            "journalist the same week.")
+    found, tagged = tags(rules_only, text, published="2017-06-01")
+    assert "forced_conscription" in found["threat"]
+    assert found["actor"] == {"former_government_forces", "sdf_aanes"}
+    inferred = [e for e in tagged.evidence if e.value == "former_government_forces"]
+    # its evidence is the act's own words in the first paragraph, marked as inferred, not as a phrase naming the army
+    assert inferred and {(e.surface, e.source, e.paragraph) for e in inferred} == {("forcibly conscripted", "inferred", 1)}
+    # A passage that names who did it keeps that actor alone: the self-defence duty is the SDF's.
+    found, _ = tags(rules_only, "Asayish patrols stopped two young men at a checkpoint in Qamishli in 2017 and "
+                                "forcibly conscripted them.", published="2017-06-01")
+    assert "forced_conscription" in found["threat"] and found["actor"] == {"sdf_aanes"}
+    # After the fall the same act is read as the transitional authorities', for the verifier to weigh.
+    found, _ = tags(rules_only, text.replace("March 2017", "March 2025"), published="2025-06-01")
+    assert found["actor"] == {"transitional_authorities", "sdf_aanes"}
 
 
 @pytest.mark.parametrize("text, language, negated, kept", [
@@ -1201,6 +1222,33 @@ def test_wording_added_in_tagger_2_9(rules_only, text, language, facet, expected
     ("Die Männer nahmen Geld und Telefone mit und gingen.", "de", "threat", "arbitrary_detention"),  # things taken
 ])
 def test_look_alikes_of_the_wording_added_in_tagger_2_9(rules_only, text, language, facet, unexpected):
+    assert unexpected not in tags(rules_only, text, language)[0][facet]
+
+
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("Families with nothing left to sell were marrying off daughters as young as 14.", "en", "threat",
+     "sexual_gender_based_violence"),
+    ("Two girls in their section had been promised to men for marriage.", "en", "threat",
+     "sexual_gender_based_violence"),
+    ("Beratungsstellen berichten von Mädchen, die mit deutlich älteren Männern verheiratet wurden.", "de", "threat",
+     "sexual_gender_based_violence"),
+    ("Der Täter berief sich auf die Ehre der Familie.", "de", "threat", "sexual_gender_based_violence"),
+    ("Twee vrouwen verklaarden dat zij door strijders seksueel waren misbruikt.", "nl", "threat",
+     "sexual_gender_based_violence"),
+    ("Les soldats exigent un « droit de passage » sur chaque sac de farine.", "fr", "threat", "extortion_looting"),
+    ("أقدم رجل على قتل شقيقته بدعوى غسل العار.", "ar", "threat", "sexual_gender_based_violence"),
+    ("He was arrested over a WhatsApp message in which he welcomed the offensive.", "en", "threat",
+     "expression_media_repression"),
+    ("Seit Februar sind an der syrischen Küste Dutzende Frauen verschwunden.", "de", "region", "SY06"),
+])
+def test_wording_added_in_tagger_2_18(rules_only, text, language, facet, expected):
+    assert expected in tags(rules_only, text, language)[0][facet]
+
+
+@pytest.mark.parametrize("text, language, facet, unexpected", [
+    ("Gleichgeschlechtliche sexuelle Handlungen sind strafbar.", "de", "threat", "sexual_gender_based_violence"),
+])
+def test_look_alikes_of_the_wording_added_in_tagger_2_18(rules_only, text, language, facet, unexpected):
     assert unexpected not in tags(rules_only, text, language)[0][facet]
 
 

@@ -93,4 +93,5 @@ class Tag:
     sentence: str | None = None
     negated: bool = False
     tagger_version: str | None = None
-    source: str = "lexicon"  # or "model": the tagger's threat classifier, whose evidence is the whole sentence
+    source: str = "lexicon"  # or "model": a passage classifier, whose evidence is the whole sentence; or "inferred":
+    # an actor read from the act it usually does, whose evidence is the act's words

@@ -148,35 +148,39 @@ def create_negation(nlp: Language, name: str, lexicon_dir: Optional[str], max_ga
 
 class ImpliedGroups:
     def __init__(self, implied: dict[str, str], on_return: set[str], words: dict[str, set[str]],
-                 likely: dict[str, str] | None = None):
+                 likely: dict[str, str] | None = None, likely_actors: dict[str, str] | None = None):
         self.implied = implied
         self.on_return = on_return
         self.words = words
         self.likely = likely or {}
+        self.likely_actors = likely_actors or {}
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.coi_mentions and (self.implied or self.on_return or self.likely):
-            apply_implications(doc, self.implied, self.on_return, self.words, self.likely)
+        if doc._.coi_mentions and (self.implied or self.on_return or self.likely or self.likely_actors):
+            apply_implications(doc, self.implied, self.on_return, self.words, self.likely, self.likely_actors)
         return doc
 
 
-@Language.factory("coi_implied", default_config={"groups": {}, "likely_groups": {}, "on_return": [],
-                                                 "lexicon_dir": None})
+@Language.factory("coi_implied", default_config={"groups": {}, "likely_groups": {}, "likely_actors": {},
+                                                 "on_return": [], "lexicon_dir": None})
 def create_implied(nlp: Language, name: str, groups: dict[str, str], likely_groups: dict[str, str],
-                   on_return: list[str], lexicon_dir: Optional[str]) -> ImpliedGroups:
+                   likely_actors: dict[str, str], on_return: list[str], lexicon_dir: Optional[str]) -> ImpliedGroups:
     """Groups an act implies (threat id -> group id), tagged on the act's words when the act is not negated: the
     `groups` an act names by definition (they stand or fall with the act), and the `likely_groups` it usually names
-    (the verifier reads those in their passage). And the acts (`on_return`) that are ill-treatment on return when
+    (the verifier reads those in their passage), and the `likely_actors` it usually has where its passage names
+    none (threat id -> actor id, or a dated pair "before>after" as the lexicons write it). And the acts (`on_return`) that are ill-treatment on return when
     done to people named as having come back from abroad ([words:return_stems]) in a sentence naming the border or
     the country ([words:abroad_stems])."""
     entries = load_taxonomy().entries
     unknown = [f"{k} -> {v}" for pairs in (groups, likely_groups) for k, v in pairs.items()
                if k not in entries["threat"] or v not in entries["group"]]
+    unknown += [f"{k} -> {v}" for k, v in likely_actors.items()
+                if k not in entries["threat"] or not set(v.split(">")) <= set(entries["actor"])]
     unknown += [act for act in on_return if act not in entries["threat"]]
     if unknown:
         raise ValueError(f"coi_implied: unknown threat or group id in {', '.join(unknown)}")
     words = cached_lexicon(lexicon_language(nlp), lexicon_dir).words if on_return else {}
-    return ImpliedGroups(dict(groups), set(on_return), words, dict(likely_groups))
+    return ImpliedGroups(dict(groups), set(on_return), words, dict(likely_groups), dict(likely_actors))
 
 
 class PassageModelStep:

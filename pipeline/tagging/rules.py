@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date
 
 from spacy.attrs import NORM
@@ -707,21 +708,35 @@ def _negated_after(doc: Doc, mention: Mention, after_cues: list, max_gap: int) -
 
 
 def apply_implications(doc: Doc, implied_groups: dict[str, str], on_return: set[str] = frozenset(),
-                       words: dict[str, set[str]] | None = None, likely_groups: dict[str, str] | None = None) -> None:
+                       words: dict[str, set[str]] | None = None, likely_groups: dict[str, str] | None = None,
+                       likely_actors: dict[str, str] | None = None) -> None:
     """A group the act itself names: people ill-treated on return are returnees, recruited children are children
     (config.cfg lists the pairs; flag "implied"), and a group it usually names: the displaced (flag "likely", for the
     verifier to read in its passage). The group's evidence is the act's own words; a negated act implies nothing.
     Before that, an act of `on_return` done to people named as having come back from abroad, in a sentence that
     names the border or the country they came from, is ill-treatment on return ("refugees who returned from
-    Lebanon were arrested at the border")."""
+    Lebanon were arrested at the border"). And the actor an act usually has, in a passage that names none
+    (`likely_actors`: men taken off a bus at a checkpoint and sent to a training camp were conscripted by the state;
+    flag "likely", for the verifier to read; a dated actor is resolved by coi_dating, as "government forces" is)."""
     mentions = doc._.coi_mentions or []
     added = _harms_on_return(doc, mentions, on_return, words or {}) if on_return else []
     live = [m for m in mentions + added if m.kind == "threat" and not m.negated and m.dropped is None]
     for pairs, flag in ((implied_groups, "implied"), (likely_groups or {}, "likely")):
         added += [_read_from(m, "group", pairs[m.value], flag) for m in live if m.value in pairs]
+    if likely_actors:
+        added += _likely_actors(doc, mentions, live, likely_actors)
     if added:
         mentions.extend(added)
         mentions.sort(key=lambda m: (m.start, m.end))
+
+
+def _likely_actors(doc: Doc, mentions: list[Mention], acts: list[Mention], likely: dict[str, str]) -> list[Mention]:
+    """The usual actor of each act of `likely` in a passage that names no actor (not even a dropped or negated one:
+    "the SDF denied conscripting minors" names who would have done it)."""
+    starts = [start for start, _ in doc._.coi_passages or [(0, 0)]]
+    named = {bisect_right(starts, m.start_char) for m in mentions if m.kind == "actor"}
+    return [_read_from(m, "actor", likely[m.value], "likely") for m in acts
+            if m.value in likely and bisect_right(starts, m.start_char) not in named]
 
 
 _RETURN_NAMING = {("group", "returnees_idps"), ("threat", "forced_displacement")}

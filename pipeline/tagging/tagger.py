@@ -22,7 +22,7 @@ from .sentences import sentence_text
 
 PACKAGE_DIR = Path(__file__).parent
 CONFIG_PATH = PACKAGE_DIR / "config.cfg"
-CODE_VERSION = "2.17"
+CODE_VERSION = "2.18"
 SUPPORTED = ("en", "ar", "nl", "fr", "de")
 CHUNK_CHARS = 50_000  # passages are tagged in runs of about this size: cheap per doc, bounded memory
 _PARAGRAPH_BREAK = re.compile(r"\r?\n[ \t\r]*\n\s*")  # a blank line, also as Windows writes it (CRLF)
@@ -79,7 +79,8 @@ class Evidence:
     negated: bool
     epoch: str | None
     dropped: str | None = None
-    source: str = "lexicon"  # "model" for a threat the passage classifier added (its surface is the sentence)
+    source: str = "lexicon"  # "model" for a threat the passage classifier added (its surface is the sentence),
+    # "inferred" for an actor read from the act it usually does (its surface is the act's words)
 
 
 @dataclass
@@ -196,8 +197,16 @@ def _evidence(text: str, offset: int, chunk: list[Passage], mentions: list[Menti
         sentence, sentence_start, sentence_end = found
         out.append(Evidence(mention.kind, mention.value, mention.surface, start, end, sentence, sentence_start,
                             sentence_end, passage.page, passage.paragraph, passage.idx, mention.negated,
-                            mention.epoch, mention.dropped, "model" if mention.flag == "model" else "lexicon"))
+                            mention.epoch, mention.dropped, _source(mention)))
     return out
+
+
+def _source(mention: Mention) -> str:
+    """"model" for what a passage classifier added, "inferred" for an actor read from the act it usually does (its
+    surface is the act's words), "lexicon" for the rest."""
+    if mention.flag == "model":
+        return "model"
+    return "inferred" if mention.kind == "actor" and mention.flag == "likely" else "lexicon"
 
 
 _NO_SPAN = (-1, -1)  # no sentence looked up yet (a mention without one has None)
