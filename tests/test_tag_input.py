@@ -106,7 +106,8 @@ def test_the_words_of_a_phrase_may_be_parted_by_any_space_but_a_blank_line(tagge
     actor = next(e for e in tagged.evidence if e.kind == "actor")
     assert (actor.start, actor.surface) == (0, f"Government{gap}forces")
     parted = tagger.tag_text("Government\n\nforces arrested men in Homs.", "en", "2023-01-01")
-    assert not values(parted, "actor")
+    # no phrase names an actor across the blank line (the arrest's usual actor may still be inferred from the act)
+    assert all(e.source == "inferred" and e.surface == "arrested" for e in parted.evidence if e.kind == "actor")
 
 
 @pytest.mark.parametrize("text", ["اعتُقِل شابان في حَلَب.", "قصفت الطائرات حَلَب."])

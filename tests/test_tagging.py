@@ -221,6 +221,25 @@ def test_a_day_or_month_without_a_year_is_read_against_the_publication_date(tagg
     assert found["actor"] == {expected}
 
 
+@pytest.mark.parametrize("text, language, published, expected", [
+    ("In February 2025 she travelled to Damascus to find her father, who in 2013 was taken from his home by security "
+     "forces.", "en", "2025-03-05", "former_government_forces"),
+    ("Rami, die sinds 2016 in Rotterdam woont, reisde in februari naar Damascus om zijn vader te zoeken, die in 2013 "
+     "door de veiligheidsdiensten uit zijn huis werd gehaald.", "nl", "2025-03-05", "former_government_forces"),
+    ("The town was destroyed during the 2013 offensive by government forces, and in June 2025 returnees found it in "
+     "ruins.", "en", "2025-10-01", "former_government_forces"),
+    # a date in another clause does not date the actor: the sentence's dates disagree, the document's date decides
+    ("Villagers of a sect that broke away in the 1920s, said fighters attached to the Defence Ministry burned houses "
+     "in March 2025.", "en", "2025-04-01", "transitional_authorities"),
+])
+def test_in_a_sentence_dated_on_both_sides_an_actor_is_read_by_the_date_before_it_in_its_clause(
+        rules_only, text, language, published, expected):
+    found, tagged = tags(rules_only, text, language=language, published=published)
+    assert found["actor"] == {expected}
+    assert {e.epoch for e in tagged.evidence if e.kind == "actor"} == {
+        "assad_era" if expected == "former_government_forces" else "transition"}
+
+
 def test_the_full_stop_of_a_german_day_ends_no_sentence(tagger):
     text = "Am 6. Dezember 2024 nahmen Regierungstruppen in Daraa zehn Männer fest. Er kam am 6. Mai. Dann ging er."
     starts = sentence_starts(text)
@@ -677,8 +696,11 @@ def test_conscription_in_a_passage_naming_no_actor_is_the_state_s_inferred_from_
     assert "forced_conscription" in found["threat"]
     assert found["actor"] == {"former_government_forces", "sdf_aanes"}
     inferred = [e for e in tagged.evidence if e.value == "former_government_forces"]
-    # its evidence is the act's own words in the first paragraph, marked as inferred, not as a phrase naming the army
-    assert inferred and {(e.surface, e.source, e.paragraph) for e in inferred} == {("forcibly conscripted", "inferred", 1)}
+    # its evidence is the acts' own words in the first paragraph (the conscription, the checkpoint, the silence kept
+    # from the family), marked as inferred, not as a phrase naming the army
+    acts = {e.surface for e in tagged.evidence if e.kind == "threat" and e.paragraph == 1}
+    assert inferred and {e.source for e in inferred} == {"inferred"} and {e.paragraph for e in inferred} == {1}
+    assert "forcibly conscripted" in {e.surface for e in inferred} <= acts
     # A passage that names who did it keeps that actor alone: the self-defence duty is the SDF's.
     found, _ = tags(rules_only, "Asayish patrols stopped two young men at a checkpoint in Qamishli in 2017 and "
                                 "forcibly conscripted them.", published="2017-06-01")
@@ -909,6 +931,20 @@ def test_a_threat_the_classifier_added_is_stored_and_shown_as_its(tmp_path):
     store.close()
 
 
+def test_an_actor_inferred_from_its_act_is_shown_as_inferred(tmp_path):
+    from pipeline.web.document_view import document_view
+
+    text = ("Summary.\n\nA 24-year-old from Jaramana was stopped at a checkpoint near al-Kiswah in March 2017 and "
+            "forcibly conscripted; his family was not told where he was sent.")
+    store, doc_id = _store_with_document(tmp_path, text, published="2017-06-01")
+    tag_pending(store, progress=False)
+    stored = [t for t in store.tags(doc_id) if t.kind == "actor"]
+    assert stored and {(t.value, t.source) for t in stored} == {("former_government_forces", "inferred")}
+    shown = next(v for v in document_view(store, doc_id)["tags"] if v.value == "former_government_forces")
+    assert {e["surface"] for e in shown.evidence} >= {"inferred from the act: forcibly conscripted"}
+    store.close()
+
+
 def test_retag_when_the_tagger_version_changes(tmp_path):
     store, doc_id = _store_with_document(tmp_path, "Summary.\n\nShelling hit Idlib.")
     tag_pending(store, progress=False)
@@ -1076,6 +1112,30 @@ def test_state_force_words_after_a_foreign_state_or_the_sna_are_theirs(tagger):
     found, _ = tags(tagger, "Families found execution rooms used by the former government's military police.",
                     published="2024-12-10")
     assert found["actor"] == {"former_government_forces"}
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    # state-force words right before the party they belong to are that party's
+    ("Angehörige mehrerer Männer, die von Sicherheitskräften der HTS ohne Anklage festgenommen wurden, berichten, dass "
+     "sie keine Auskunft erhalten.", "de", {"hts"}),
+    ("فرّقت عناصر أمنية تابعة لهيئة تحرير الشام بالقوة اعتصاماً أمام مبنى المحكمة العسكرية في مدينة إدلب.", "ar",
+     {"hts"}),
+    ("Security forces of HTS detained him in Idlib.", "en", {"hts"}),
+    # the military police of a passage that names the SNA after it, or the SDF, is theirs
+    ("In Jandairis, Kurdish farmers were stopped by military police. Fighters of the Sultan Murad Division took a "
+     "third of the harvest.", "en", {"sna_factions"}),
+    ("قُتل خمسة مدنيين برصاص عناصر من قوات سوريا الديمقراطية. وكانت دوريات الشرطة العسكرية قد دهمت منازل في المدينة.",
+     "ar", {"sdf_aanes"}),
+    # a foreign state named just after is not the owner: "von der syrischen und der russischen Luftwaffe"
+    ("Duma wurde täglich von der syrischen und der russischen Luftwaffe bombardiert.", "de",
+     {"former_government_forces", "russia"}),
+    # the self-defence duty is the autonomous administration's conscription
+    ("Staatloze Koerden vallen eveneens onder de zelfverdedigingsplicht; in juli werden tientallen van hen opgepakt.",
+     "nl", {"sdf_aanes"}),
+])
+def test_state_force_words_of_another_party_are_that_party_s(rules_only, text, language, expected):
+    found, _ = tags(rules_only, text, language, published="2021-06-02")
+    assert found["actor"] == expected
 
 
 def test_the_counter_terrorism_court_is_dated(tagger):

@@ -66,7 +66,12 @@ def parse_iso(value: str | date | None) -> date | None:
 def sides(text: str, turning_point: date, published: date | None = None) -> set[str]:
     """'before' and/or 'after' for each explicit date in text; a date that cannot be placed adds nothing. With the
     document's publication date, a day and month without a year is the last such day on or before it."""
-    found: set[str] = set()
+    return {side for _, _, side in dated_spans(text, turning_point, published)}
+
+
+def dated_spans(text: str, turning_point: date, published: date | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, 'before' or 'after') of each explicit date in text that can be placed (see sides)."""
+    found: list[tuple[int, int, str]] = []
     has_year = _ANY_YEAR.search(text) is not None
     if not has_year and published is None:  # every date pattern but the yearless has a year: most sentences end here
         return found
@@ -77,9 +82,9 @@ def sides(text: str, turning_point: date, published: date | None = None) -> set[
         if day is not None:
             earliest = latest = day
         if latest is not None and latest < turning_point:
-            found.add("before")
+            found.append((start, end, "before"))
         elif earliest is not None and earliest >= turning_point:
-            found.add("after")
+            found.append((start, end, "after"))
 
     lowered = text.lower()
     if has_year:

@@ -9,7 +9,7 @@ from spacy.attrs import NORM
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from .dates import parse_iso, sides
+from .dates import dated_spans, parse_iso, sides
 from .lexicon import norm_phrase
 from .mentions import CLAUSE_BREAKS, Mention, doc_text
 from .sentences import sentence_span, sentence_starts
@@ -213,19 +213,35 @@ _FOREIGN_STATES = {"turkey", "russia", "israel"}
 
 
 def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
-    """Words that name the Syrian state's forces ("the defence ministry", "military police") belong to someone
-    else right after a foreign state ("Turkey's defence ministry"), and the military police after the Syrian
-    National Army was named is that army's."""
+    """Words that name the Syrian state's forces ("the defence ministry", "military police", "security forces")
+    belong to someone else right after a foreign state ("Turkey's defence ministry") or right before another party
+    they belong to ("Sicherheitskräfte der HTS", "عناصر أمنية تابعة لهيئة تحرير الشام"); and the military police in
+    a passage that names the Syrian National Army, or else the SDF, is theirs (both have one)."""
     actors = [m for m in mentions if m.kind == "actor" and m.dropped is None]
+    starts = [start for start, _ in doc._.coi_passages or [(0, 0)]]
     for mention in actors:
         if not (mention.value and ">" in mention.value):
             continue
         before = mention.start - 1 if _norm(doc, mention.start - 1) in ("s", "'s") else mention.start
         if any(other.end == before and other.value in _FOREIGN_STATES for other in actors):
             mention.dropped = "another state's forces"
-        elif any(police in mention.surface.lower() for police in _MILITARY_POLICE) and any(
-                other.value == "sna_factions" and other.end <= mention.start for other in actors):
-            mention.value = "sna_factions"
+        elif any(other.value not in _STATE and other.value not in _FOREIGN_STATES and ">" not in other.value
+                 and 0 <= other.start - mention.end <= 3
+                 and all(_norm(doc, i) in _OWNER_WORDS for i in range(mention.end, other.start))
+                 and other.start > mention.end for other in actors):
+            mention.dropped = "another party's forces"
+        elif any(police in mention.surface.lower() for police in _MILITARY_POLICE):
+            passage = bisect_right(starts, mention.start_char)
+            named = {other.value for other in actors if bisect_right(starts, other.start_char) == passage}
+            owner = next((party for party in ("sna_factions", "sdf_aanes") if party in named), None)
+            if owner:
+                mention.value = owner
+
+
+# Words between a force and the party it belongs to ("security forces of HTS", "der HTS", "تابعة ل")
+_OWNER_WORDS = {"of", "the", "der", "des", "de", "du", "d'", "la", "van", "تابعه", "التابعه", "تابعين", "التابعين",
+              "ل"}  # (NORM: Arabic folded)
+_STATE = {"former_government_forces", "transitional_authorities"}
 
 
 # An act read out of part of a phrase that names another act is that phrase: "sexually abused in detention" is not
@@ -795,6 +811,23 @@ def sentence_sides(doc: Doc, turning_point: date, published: date | None = None)
     return {span: next(iter(s)) for span, s in found.items() if len(s) == 1}
 
 
+def _nearest_side(text: str, spans: list[tuple[int, int, str]], mention: Mention) -> str | None:
+    """In a sentence with dates of both sides, the side of the last date before the mention in its clause (no comma,
+    semicolon or colon between them: "whom the security services took in 2013", "the 2013 offensive by government
+    forces", but not "a sect that broke away in the 1920s, said fighters attached to the Defence Ministry"); None
+    where there is no such date."""
+    if len({side for _, _, side in spans}) < 2:
+        return None
+    before = [span for span in spans if span[1] <= mention.start_char]
+    if not before:
+        return None
+    start, end, side = max(before, key=lambda span: span[1])
+    return None if any(mark in text[end:mention.start_char] for mark in _CLAUSE_MARKS) else side
+
+
+_CLAUSE_MARKS = (",", ";", ":", "،", "؛")
+
+
 def _space_before(text: str, start: int, limit: int) -> str:
     """The white space between a sentence and the text before it (a line break there ends a paragraph)."""
     index = start
@@ -819,8 +852,18 @@ def apply_dating(doc: Doc, turning_point: date, epochs: tuple[str, str]) -> None
     # undated mentions are still read as before the turning point: "government forces" as the former government).
     dated = published is not None or bool(by_sentence)
     doc._.coi_epoch = (epochs[0] if document_side == "before" else epochs[1]) if dated else None
+    text, mixed = doc_text(doc), {}
     for mention in mentions:
         side = by_sentence.get(mention.sentence, document_side)
+        if mention.value and ">" in mention.value and mention.sentence and mention.sentence not in by_sentence:
+            # A sentence with dates on both sides: a date-dependent actor is read by the date before it in its
+            # clause ("she went to Damascus in February to look for her father, whom in 2013 the security services
+            # took away")
+            if mention.sentence not in mixed:
+                begin, end = mention.sentence
+                mixed[mention.sentence] = [(begin + s, begin + e, side_)
+                                           for s, e, side_ in dated_spans(text[begin:end], turning_point, published)]
+            side = _nearest_side(text, mixed[mention.sentence], mention) or side
         # no date anywhere: the epoch is unknown, though "government forces" is still read as the former government
         mention.epoch = (epochs[0] if side == "before" else epochs[1]) if dated else None
         if mention.value and ">" in mention.value:

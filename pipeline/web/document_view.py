@@ -37,6 +37,10 @@ class TagView:
     evidence: list[dict] = field(default_factory=list)  # sentence, surface, anchor, page, paragraph
 
 
+# How the evidence of a tag that no phrase of the text names is shown: a threat the passage classifier read, an
+# actor inferred from the act it usually does (the words shown are the act's, not the actor's).
+_SHOWN_SOURCES = {"model": "read by the threat classifier", "inferred": "inferred from the act: {}"}
+
 def _anchors(passages) -> dict[int, str]:
     anchors, seen = {}, set()
     for passage in passages:
@@ -108,7 +112,7 @@ def document_view(store: Store, doc_id: str) -> dict | None:
             label = f"{label} ({tag.value})"
         view = tag_views.setdefault((tag.kind, tag.value), TagView(tag.kind, tag.value, label))
         passage = passage_of(tag.start)
-        surface = "read by the threat classifier" if tag.source == "model" else tag.surface or ""
+        surface = _SHOWN_SOURCES.get(tag.source, "{}").format(tag.surface or "")
         view.evidence.append({"sentence": tag.sentence or "", "surface": surface, "page": tag.page,
                               "paragraph": tag.paragraph, "anchor": anchors.get(passage.idx) if passage else None})
     return {
