@@ -168,9 +168,9 @@ def create_implied(nlp: Language, name: str, groups: dict[str, str], likely_grou
     """Groups an act implies (threat id -> group id), tagged on the act's words when the act is not negated: the
     `groups` an act names by definition (they stand or fall with the act), and the `likely_groups` it usually names
     (the verifier reads those in their passage), and the `likely_actors` it usually has where its passage names
-    none (threat id -> actor id, or a dated pair "before>after" as the lexicons write it). And the acts (`on_return`) that are ill-treatment on return when
-    done to people named as having come back from abroad ([words:return_stems]) in a sentence naming the border or
-    the country ([words:abroad_stems])."""
+    none (threat id -> actor id, or a dated pair "before>after" as the lexicons write it). And the acts
+    (`on_return`) that are ill-treatment on return when done to people named as having come back from abroad
+    ([words:return_stems]) in a sentence naming the border or the country ([words:abroad_stems])."""
     entries = load_taxonomy().entries
     unknown = [f"{k} -> {v}" for pairs in (groups, likely_groups) for k, v in pairs.items()
                if k not in entries["threat"] or v not in entries["group"]]

@@ -218,7 +218,7 @@ def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
     they belong to ("Sicherheitskräfte der HTS", "عناصر أمنية تابعة لهيئة تحرير الشام"); and the military police in
     a passage that names the Syrian National Army, or else the SDF, is theirs (both have one)."""
     actors = [m for m in mentions if m.kind == "actor" and m.dropped is None]
-    starts = [start for start, _ in doc._.coi_passages or [(0, 0)]]
+    passage_of = _passage_numbers(doc)
     for mention in actors:
         if not (mention.value and ">" in mention.value):
             continue
@@ -226,13 +226,11 @@ def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
         if any(other.end == before and other.value in _FOREIGN_STATES for other in actors):
             mention.dropped = "another state's forces"
         elif any(other.value not in _STATE and other.value not in _FOREIGN_STATES and ">" not in other.value
-                 and 0 <= other.start - mention.end <= 3
-                 and all(_norm(doc, i) in _OWNER_WORDS for i in range(mention.end, other.start))
-                 and other.start > mention.end for other in actors):
+                 and 1 <= other.start - mention.end <= 3
+                 and all(_norm(doc, i) in _OWNER_WORDS for i in range(mention.end, other.start)) for other in actors):
             mention.dropped = "another party's forces"
         elif any(police in mention.surface.lower() for police in _MILITARY_POLICE):
-            passage = bisect_right(starts, mention.start_char)
-            named = {other.value for other in actors if bisect_right(starts, other.start_char) == passage}
+            named = {other.value for other in actors if passage_of(other) == passage_of(mention)}
             owner = next((party for party in ("sna_factions", "sdf_aanes") if party in named), None)
             if owner:
                 mention.value = owner
@@ -240,7 +238,7 @@ def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
 
 # Words between a force and the party it belongs to ("security forces of HTS", "der HTS", "تابعة ل")
 _OWNER_WORDS = {"of", "the", "der", "des", "de", "du", "d'", "la", "van", "تابعه", "التابعه", "تابعين", "التابعين",
-              "ل"}  # (NORM: Arabic folded)
+                "ل"}  # (NORM: Arabic folded)
 _STATE = {"former_government_forces", "transitional_authorities"}
 
 
@@ -749,10 +747,16 @@ def apply_implications(doc: Doc, implied_groups: dict[str, str], on_return: set[
 def _likely_actors(doc: Doc, mentions: list[Mention], acts: list[Mention], likely: dict[str, str]) -> list[Mention]:
     """The usual actor of each act of `likely` in a passage that names no actor (not even a dropped or negated one:
     "the SDF denied conscripting minors" names who would have done it)."""
-    starts = [start for start, _ in doc._.coi_passages or [(0, 0)]]
-    named = {bisect_right(starts, m.start_char) for m in mentions if m.kind == "actor"}
+    passage_of = _passage_numbers(doc)
+    named = {passage_of(m) for m in mentions if m.kind == "actor"}
     return [_read_from(m, "actor", likely[m.value], "likely") for m in acts
-            if m.value in likely and bisect_right(starts, m.start_char) not in named]
+            if m.value in likely and passage_of(m) not in named]
+
+
+def _passage_numbers(doc: Doc):
+    """A function giving the number of the passage (doc._.coi_passages, else the whole doc) a mention starts in."""
+    starts = [start for start, _ in doc._.coi_passages or [(0, 0)]]
+    return lambda mention: bisect_right(starts, mention.start_char)
 
 
 _RETURN_NAMING = {("group", "returnees_idps"), ("threat", "forced_displacement")}
