@@ -1312,6 +1312,61 @@ def test_look_alikes_of_the_wording_added_in_tagger_2_18(rules_only, text, langu
     assert unexpected not in tags(rules_only, text, language)[0][facet]
 
 
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("Christians who stayed must pay an annual poll tax in gold.", "en", "threat", "extortion_looting"),
+    ("طالبت المنشورات المسيحيين بدفع الجزية أو مغادرة المدينة.", "ar", "threat", "extortion_looting"),
+    ("Islamic State fighters marched scores of captured soldiers into the desert and shot them.", "en", "group",
+     "former_government_affiliates"),
+    ("Ein Video zeigt, wie 25 gefangene syrische Soldaten erschossen werden.", "de", "group",
+     "former_government_affiliates"),
+    ("Ältere Menschen verließen Ost-Aleppo im Dezember 2016 mit den grünen Bussen.", "de", "threat",
+     "forced_displacement"),
+    ("Ceux qui refusent sont sommés de quitter la ville.", "fr", "threat", "forced_displacement"),
+    ("Thousands crossed from Lebanon into Syria to escape Israeli air strikes.", "en", "threat",
+     "forced_displacement"),
+    ("قال الكاهن إن الحصار أجبر غالبية العائلات المسيحية على الرحيل.", "ar", "threat", "forced_displacement"),
+    ("Eine Autobombe ist auf einem Markt in Asas explodiert.", "de", "region", "SY0204"),
+    ("Die Kämpfe um den Tischrin-Staudamm gehen weiter.", "de", "region", "SY0205"),
+    ("Islamic State fighters took Christians captive in al-Qaryatain.", "en", "region", "SY040106"),
+    ("Exhumation teams worked at the mass grave in al-Qutayfa.", "en", "region", "SY0303"),
+    ("اعتقلت عناصر أمن الدولة 3,146 شخصاً في دمشق وريفها.", "ar", "region", "SY03"),
+    ("Arrests were documented in Damascus and its countryside.", "en", "region", "SY01"),
+    # a name written with a hyphen where the gazetteer has a space, and the other way round
+    ("À Damas et en Rif-Dimachq, le prix du pain a été multiplié par dix.", "fr", "region", "SY03"),
+    ("Israeli strikes hit military sites near al-Kiswah.", "en", "region", "SY03"),
+    ("A stateless man said Asayish officers asked for 300 dollars before letting him continue.", "en", "threat",
+     "extortion_looting"),
+    ("Zwei Männer wurden von einem Gericht der Miliz ohne Verteidiger verurteilt.", "de", "threat",
+     "unfair_trial_death_penalty"),
+])
+def test_wording_added_in_tagger_2_20(rules_only, text, language, facet, expected):
+    found = tags(rules_only, text, language, published="2015-06-01")[0]
+    assert expected in {pcode[:len(expected)] for pcode in found["region"]} if facet == "region" \
+        else expected in found[facet]
+
+
+@pytest.mark.parametrize("text, language, unexpected", [
+    # a tally that records no such case: the act is negated
+    ("ولم توثّق الشبكة خلال الشهر أي وفاة تحت التعذيب في المحافظة.", "ar", "torture_ill_treatment"),
+    ("لم تسجّل منظمات حقوقية محلية أي حالة اعتقال بحق العائدين خلال الشهر الماضي.", "ar", "arbitrary_detention"),
+    ("Unlike in previous months, no deaths from torture were recorded in Kurdish-run prisons.", "en",
+     "torture_ill_treatment"),
+    ("Rückkehrer berichten von langen Wartezeiten, nicht aber von Festnahmen durch die Grenzbehörden.", "de",
+     "arbitrary_detention"),
+])
+def test_a_tally_that_records_no_case_negates_the_act(rules_only, text, language, unexpected):
+    assert unexpected not in tags(rules_only, text, language, published="2025-06-01")[0]["threat"]
+
+
+def test_the_internal_security_forces_are_the_sdf_s_where_the_sdf_is_named_and_before_the_fall(rules_only):
+    # "قوى الأمن الداخلي" is the Asayish's name and, since 2025, the interior ministry's forces
+    arrests = "اعتقلت قوى الأمن الداخلي أحد عشر شخصاً في مدينة الحسكة."
+    assert tags(rules_only, arrests, "ar", "2025-11-03")[0]["actor"] == {"transitional_authorities"}
+    assert tags(rules_only, arrests, "ar", "2019-11-03")[0]["actor"] == {"sdf_aanes"}
+    named = arrests + " وقالت قوات سوريا الديمقراطية إن المعتقلين متهمون بالتعامل مع داعش."
+    assert tags(rules_only, named, "ar", "2025-11-03")[0]["actor"] == {"sdf_aanes"}
+
+
 def test_words_that_only_look_like_tags(tagger):
     assert not tags(tagger, "Patients had pinpoint pupils after the attack.")[0]["group"]
     assert "christians" not in tags(tagger, "Ambtenaren werden op non-actief gesteld.", "nl")[0]["group"]

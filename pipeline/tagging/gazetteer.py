@@ -85,6 +85,16 @@ def _article_variants(name: str) -> list[str]:
     return [f"al-{rest}", f"el-{rest}", rest]
 
 
+def _joined_variants(name: str) -> list[str]:
+    """'Rif Dimachq' -> also 'Rif-Dimachq', 'Tal-Abyad' -> also 'Tal Abyad': reports join a name's words either way
+    (a name that mixes both, 'Deir ez-Zor', is left alone)."""
+    if " " in name and "-" not in name:
+        return [name.replace(" ", "-")]
+    if "-" in name and " " not in name and not name.startswith("-"):
+        return [name.replace("-", " ")]
+    return []
+
+
 def _read_rows(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -141,7 +151,7 @@ def build_gazetteer(reference: Path = REFERENCE, additions: Path = ADDITIONS, ru
             for name in [n for n in names if n]:
                 add(name, target)
                 if curated and not is_arabic(name):
-                    for variant in _article_variants(name):
+                    for variant in _article_variants(name) + _joined_variants(name):
                         add(variant, target)
 
     gazetteer = Gazetteer(units)

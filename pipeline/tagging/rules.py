@@ -215,8 +215,10 @@ _FOREIGN_STATES = {"turkey", "russia", "israel"}
 def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
     """Words that name the Syrian state's forces ("the defence ministry", "military police", "security forces")
     belong to someone else right after a foreign state ("Turkey's defence ministry") or right before another party
-    they belong to ("Sicherheitskräfte der HTS", "عناصر أمنية تابعة لهيئة تحرير الشام"); and the military police in
-    a passage that names the Syrian National Army, or else the SDF, is theirs (both have one)."""
+    they belong to ("Sicherheitskräfte der HTS", "عناصر أمنية تابعة لهيئة تحرير الشام"); the military police in
+    a passage that names the Syrian National Army, or else the SDF, is theirs (both have one); and a name both the
+    SDF and, after the fall, the state give their forces ("قوى الأمن الداخلي", [actor:sdf_aanes>...]) is the SDF's
+    in a passage that names the SDF."""
     actors = [m for m in mentions if m.kind == "actor" and m.dropped is None]
     passage_of = _passage_numbers(doc)
     for mention in actors:
@@ -234,6 +236,9 @@ def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
             owner = next((party for party in ("sna_factions", "sdf_aanes") if party in named), None)
             if owner:
                 mention.value = owner
+        elif mention.value.startswith("sdf_aanes>") and any(
+                other.value == "sdf_aanes" and passage_of(other) == passage_of(mention) for other in actors):
+            mention.value = "sdf_aanes"  # "قوى الأمن الداخلي" in a passage that names the SDF: the Asayish
 
 
 # Words between a force and the party it belongs to ("security forces of HTS", "der HTS", "تابعة ل")
