@@ -1085,12 +1085,13 @@ def test_district_parents_in_tag_text():
 # -- tagger 1.6 ----------------------------------------------------------------------------------------------
 
 
-def test_gunmen_keep_their_tag_when_the_words_after_name_no_affiliation(tagger):
-    # "who accused them of ..." and "from neighbouring towns" say nothing of whom the gunmen belong to.
+def test_gunmen_keep_their_tag_when_the_words_after_name_no_affiliation(tagger, rules_only):
+    # "who accused them of ..." and "from neighbouring towns" say nothing of whom the gunmen belong to (the second
+    # is read by the rules alone: beside the Druze fighters, whether the gunmen stand is the verifier's to weigh).
     found, _ = tags(tagger, "Gunmen who accused them of informing on their neighbours killed three men in Homs.",
                     published="2025-01-27")
     assert "unidentified_armed_men" in found["actor"]
-    found, _ = tags(tagger, "Gunmen from neighbouring towns attacked Jaramana; local Druze fighters fought back.",
+    found, _ = tags(rules_only, "Gunmen from neighbouring towns attacked Jaramana; local Druze fighters fought back.",
                     published="2025-05-01")
     assert "unidentified_armed_men" in found["actor"]
     # ... while a word of belonging or a named actor right after still names it.
