@@ -1346,6 +1346,27 @@ def test_wording_added_in_tagger_2_20(rules_only, text, language, facet, expecte
         else expected in found[facet]
 
 
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("The court ordered the freezing of defendants' movable and immovable assets.", "en", "threat",
+     "property_seizure_destruction"),
+    ("طرحت اللجنة الأمنية أراضي النازحين للاستثمار بالمزاد العلني.", "ar", "threat", "property_seizure_destruction"),
+    ("Veiligheidscomités hielden openbare veilingen van landbouwgrond van ontheemde boeren.", "nl", "threat",
+     "property_seizure_destruction"),
+    ("A trader close to the security services charges a fee on every kilogram of flour that enters.", "en", "threat",
+     "extortion_looting"),
+    ("تتقاضى الميليشيات رسوماً عن كل شاحنة تعبر المعبر.", "ar", "threat", "extortion_looting"),
+    ("Des membres de la Quatrième division ont vidé les maisons encore debout.", "fr", "threat", "extortion_looting"),
+    ("Nahe der Grenze harren Tausende aus, nachdem der Vormarsch regierungstreuer Truppen ihre Dörfer zerstört hat.",
+     "de", "actor", "former_government_forces"),
+    ("Eine Million Menschen sind seit Beginn der Regierungsoffensive vertrieben worden.", "de", "actor",
+     "former_government_forces"),
+    ("Residents of the district, long home to the families of army officers, were told to vacate.", "en",
+     "group", "former_government_affiliates"),
+])
+def test_wording_added_in_tagger_2_21(rules_only, text, language, facet, expected):
+    assert expected in tags(rules_only, text, language, published="2019-06-01")[0][facet]
+
+
 @pytest.mark.parametrize("text, language, unexpected", [
     # a tally that records no such case: the act is negated
     ("ولم توثّق الشبكة خلال الشهر أي وفاة تحت التعذيب في المحافظة.", "ar", "torture_ill_treatment"),
