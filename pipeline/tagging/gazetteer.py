@@ -173,7 +173,7 @@ def build_gazetteer(reference: Path = REFERENCE, additions: Path = ADDITIONS, ru
                 elif (ancestor := _common_ancestor(singles)) is not None:
                     place.pcodes = (ancestor,)
                 else:
-                    place.candidates = tuple(singles)
+                    place.candidates = tuple(dict.fromkeys(p for t in resolved for p in t))  # the usual one first
         for spelling in spelled[key]:
             gazetteer.places[spelling] = place
     return gazetteer

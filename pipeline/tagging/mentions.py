@@ -34,7 +34,8 @@ class Label:
 
     kind: str  # region, group, threat, actor, cue
     value: str | None  # id or p-code; "before>after" for date-dependent actors; None for an unresolved area
-    flag: str = ""  # generic ("gunmen", "killed"), country ("Turkey"), person (a place name that is also a name)
+    flag: str = ""  # generic ("gunmen", "killed"), country ("Turkey"), person (a place name that is also a name),
+    # shared (a place name another place bears too, and not the usual one)
 
 
 @dataclass(slots=True)
@@ -175,8 +176,11 @@ class MentionMatcher:
             if is_arabic(name) and not with_arabic:
                 continue
             values = place.pcodes or place.candidates or (None,)
-            for value in values:
-                label = Label("region", value, "person" if place.person_risk else "")
+            for rank, value in enumerate(values):
+                # a name several places share: the first listed is the usual one, the others stand in for it
+                # where the document names their governorate (coi_context)
+                flag = "person" if place.person_risk else "shared" if rank and not place.pcodes else ""
+                label = Label("region", value, flag)
                 if place.case_sensitive:
                     exact.setdefault(label, set()).update({name, name.upper()})
                 else:

@@ -175,10 +175,29 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             mention.dropped = "nothing happens to the place named"
         elif mention.flag == "recruit" and mention.sentence not in child_sentences:
             mention.dropped = "recruitment, but no child named"  # "recruited", "enlisted": of children only
+    _shared_names(mentions)
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
     _part_of_another_act(mentions)
     _state_forces_of_others(doc, mentions)
+
+
+def _shared_names(mentions: list[Mention]) -> None:
+    """A place name two places bear ("Midan", a quarter of Damascus and one of Aleppo) is the usual one, unless the
+    document names the other's governorate and not the usual one's ("the Midan and Suleimaniye quarters of Aleppo")."""
+    places = [m for m in mentions if m.kind == "region" and m.dropped is None and m.value]
+    spans = {(m.start, m.end) for m in places if m.flag == "shared"}
+    if not spans:
+        return
+    named = {m.value[:4] for m in places if (m.start, m.end) not in spans}
+    for span in spans:
+        here = [m for m in places if (m.start, m.end) == span]
+        usual = [m for m in here if m.flag != "shared"]
+        others = [m for m in here if m.flag == "shared" and m.value[:4] in named]
+        keep = others[:1] if others and not any(m.value[:4] in named for m in usual) else usual or here[:1]
+        for mention in here:
+            if mention not in keep:
+                mention.dropped = "another place of that name"
 
 
 # "gunmen from neighbouring villages", "armed men who accused them of ...": the words after name no affiliation.
