@@ -1367,6 +1367,58 @@ def test_wording_added_in_tagger_2_21(rules_only, text, language, facet, expecte
     assert expected in tags(rules_only, text, language, published="2019-06-01")[0][facet]
 
 
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("Residents found the bodies of civilians executed by the group, many of them accused of collaborating with the "
+     "government.", "en", "group", "former_government_affiliates"),
+    ("À Tartous, des veuves de soldats de l'ancienne armée disent que leur pension est suspendue.", "fr", "group",
+     "former_government_affiliates"),
+    ("Im Lager leben Frauen, die sich dem IS angeschlossen hatten, mit ihren Kindern.", "de", "group",
+     "isil_affiliation"),
+    ("يجبر التنظيم أرامل مقاتليه على الزواج من عناصر آخرين.", "ar", "group", "isil_affiliation"),
+    ("قصفت القوات النظامية حي جوبر بالمدفعية.", "ar", "actor", "former_government_forces"),
+    ("Un hôpital de Harasta a été touché depuis le début de l'offensive du régime.", "fr", "actor",
+     "former_government_forces"),
+    ("Families said more than forty women had been taken away by the attackers.", "en", "threat",
+     "kidnapping_abduction"),
+    ("The army turned down a request by the ICRC to reach the wounded.", "en", "threat",
+     "humanitarian_access_denial"),
+    ("Des veuves affirment avoir été écartées des distributions par les membres d'une faction.", "fr", "threat",
+     "humanitarian_access_denial"),
+])
+def test_wording_added_in_tagger_2_22(rules_only, text, language, facet, expected):
+    assert expected in tags(rules_only, text, language, published="2016-06-01")[0][facet]
+
+
+@pytest.mark.parametrize("text, language, published, unexpected", [
+    # the authorities' arrest of those blamed for an abuse is not an abuse
+    ("The ministry called the killings the work of individuals and announced several arrests.", "en", "2025-02-03",
+     "arbitrary_detention"),
+    ("وأعلنت وزارة الداخلية فتح تحقيق وتوقيف عنصرين على ذمة القضية.", "ar", "2025-04-27", "arbitrary_detention"),
+    ("Die Behörden teilten mit, sie hätten die Täter festgenommen.", "de", "2025-06-01", "arbitrary_detention"),
+    # the people named between a denial and the act
+    ("Leaders said no members of the community had been arrested by the new security forces.", "en", "2025-04-12",
+     "arbitrary_detention"),
+])
+def test_an_act_the_passage_does_not_tell_as_harm_in_tagger_2_22(rules_only, text, language, published, unexpected):
+    assert unexpected not in tags(rules_only, text, language, published)[0]["threat"]
+
+
+def test_a_date_before_the_fall_in_the_sentence_dates_its_government_forces(rules_only):
+    text = ("In de dagen voor 8 december 2024 voerden regeringstroepen luchtaanvallen uit op woonwijken in Idlib.")
+    assert tags(rules_only, text, "nl", "2024-12-12")[0]["actor"] == {"former_government_forces"}
+
+
+def test_a_place_name_two_places_share_is_the_usual_one_unless_the_other_s_governorate_is_named(rules_only):
+    # al-Midan is a quarter of Damascus and one of Aleppo
+    assert governorates(tags(rules_only, "Security men went door to door in Midan with lists of names.")[0]) \
+        == {"SY01"}
+    aleppo = "Rebel shells hit the Midan and Suleimaniye quarters of Aleppo, home to many Armenians."
+    assert governorates(tags(rules_only, aleppo)[0]) == {"SY02"}
+    both = "Shelling hit Midan in Aleppo; in Damascus, raids were reported in Midan."
+    assert governorates(tags(rules_only, both)[0]) == {"SY01", "SY02"}
+    assert governorates(tags(rules_only, "اعتقل عناصر الأمن شاباً من حي الميدان.", "ar")[0]) == {"SY01"}
+
+
 @pytest.mark.parametrize("text, language, unexpected", [
     # a tally that records no such case: the act is negated
     ("ولم توثّق الشبكة خلال الشهر أي وفاة تحت التعذيب في المحافظة.", "ar", "torture_ill_treatment"),
