@@ -647,6 +647,15 @@ def test_member_groups_must_be_taxonomy_ids():
         nlp.add_pipe("coi_context", config={"members": {"isil": "jihadists"}})
 
 
+@pytest.mark.parametrize("areas", [{"turkish_factions": {"SY0203": "2018-03-18"}}, {"sna_factions": {"SY0203": "March 2018"}}])
+def test_an_armed_group_s_area_needs_a_taxonomy_id_and_a_date(areas):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("coi_normalizer")
+    nlp.add_pipe("coi_mentions")
+    with pytest.raises((ConfigValidationError, ValueError), match="areas"):
+        nlp.add_pipe("coi_context", config={"areas": areas})
+
+
 def test_harm_to_people_back_from_abroad_is_ill_treatment_on_return(tagger, rules_only):
     found, tagged = tags(tagger, "Refugees who returned from Lebanon were arrested at the border and beaten in Homs.")
     assert {"returnee_ill_treatment", "arbitrary_detention", "torture_ill_treatment"} <= found["threat"]
@@ -1417,6 +1426,46 @@ def test_a_place_name_two_places_share_is_the_usual_one_unless_the_other_s_gover
     both = "Shelling hit Midan in Aleppo; in Damascus, raids were reported in Midan."
     assert governorates(tags(rules_only, both)[0]) == {"SY01", "SY02"}
     assert governorates(tags(rules_only, "اعتقل عناصر الأمن شاباً من حي الميدان.", "ar")[0]) == {"SY01"}
+
+
+def test_a_faction_or_the_military_police_in_the_sna_s_area_is_the_sna_s(rules_only):
+    # the factions' area and the day they took it come from config.cfg (coi_context.areas)
+    occupied = "Returning Kurdish families found their homes in Afrin occupied by a local faction's fighters."
+    assert tags(rules_only, occupied, published="2025-03-28")[0]["actor"] == {"sna_factions"}
+    # before the factions took Afrin (March 2018), and in a place they never held, the noun names no one
+    assert "sna_factions" not in tags(rules_only, occupied, published="2017-05-01")[0]["actor"]
+    elsewhere = "Returning families found their homes in Douma occupied by a local faction's fighters."
+    assert "sna_factions" not in tags(rules_only, elsewhere, published="2025-03-28")[0]["actor"]
+    police = "De militaire politie hield veertien burgers in Tal Abyad vast."
+    assert tags(rules_only, police, "nl", "2023-05-10")[0]["actor"] == {"sna_factions"}
+    assert "sna_factions" not in tags(rules_only, police.replace("Tal Abyad", "Homs"), "nl", "2023-05-10")[0]["actor"]
+    arabic = "قال معتقل سابق أُفرج عنه من سجن تابع للشرطة العسكرية في مدينة رأس العين إنه تعرض للصعق بالكهرباء."
+    assert tags(rules_only, arabic, "ar", "2020-09-20")[0]["actor"] == {"sna_factions"}
+
+
+def test_the_syrian_arab_army_is_the_state_s_army_of_the_day(rules_only):
+    entered = "دخلت وحدات من الجيش العربي السوري مدينة الرقة وانتشرت في أحيائها."
+    assert tags(rules_only, entered, "ar", "2026-01-25")[0]["actor"] == {"transitional_authorities"}
+    assert tags(rules_only, "The Syrian Arab Army shelled Douma.", published="2016-01-01")[0]["actor"] \
+        == {"former_government_forces"}
+
+
+@pytest.mark.parametrize("text, language, published, facet, expected", [
+    ("Two brothers were killed on Tuesday when their tractor drove over a mine.", "en", "2019-06-12", "threat",
+     "indiscriminate_attack"),
+    ("Les engins piégés laissés dans les maisons ont tué des dizaines d'habitants revenus chez eux.", "fr",
+     "2016-09-14", "threat", "indiscriminate_attack"),
+    ("In the days before the government fell, government forces broke into shops and emptied the grain centre.",
+     "en", "2024-12-15", "actor", "former_government_forces"),
+    ("قصفت قوات الحكومة محيط المشفى قبيل انسحابها من المدينة.", "ar", "2024-12-12", "actor",
+     "former_government_forces"),
+    ("He was detained at a checkpoint, accused of supporting the opposition.", "en", "2015-01-15", "group",
+     "perceived_opponents"),
+    ("اعتقلت الأجهزة الأمنية شاباً بتهمة التواصل مع فصائل المعارضة.", "ar", "2018-01-15", "group",
+     "perceived_opponents"),
+])
+def test_wording_added_in_tagger_2_23(rules_only, text, language, published, facet, expected):
+    assert expected in tags(rules_only, text, language, published)[0][facet]
 
 
 @pytest.mark.parametrize("text, language, unexpected", [

@@ -13,7 +13,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
-from ..taxonomy import load_taxonomy
+from ..taxonomy import iso_day, load_taxonomy
 from .mentions import MentionMatcher, cached_lexicon, lexicon_language
 from .normalize import norm
 from .rules import apply_context, apply_dating, apply_implications, apply_negation, assign_sentences
@@ -88,11 +88,11 @@ def create_mentions(nlp: Language, name: str, lexicon_dir: Optional[str], gazett
 class ContextRules:
     def __init__(self, nlp: Language, lexicon_dir: Optional[str], metonymy: bool, person_names: bool,
                  affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool, members: dict[str, str],
-                 likely_members: dict[str, str]):
+                 likely_members: dict[str, str], areas: dict[str, dict[str, str]] | None = None):
         self.words = cached_lexicon(lexicon_language(nlp), lexicon_dir).words
         self.options = dict(metonymy=metonymy, person_names=person_names, affiliation=affiliation,
                             deaths_by_attack=deaths_by_attack, abduction_by_armed_men=abduction_by_armed_men,
-                            members=members, likely_members=likely_members)
+                            members=members, likely_members=likely_members, areas=areas or {})
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.coi_mentions:
@@ -104,23 +104,29 @@ class ContextRules:
 @Language.factory("coi_context", default_config={"lexicon_dir": None, "metonymy": True, "person_names": True,
                                                  "affiliation": True, "deaths_by_attack": True,
                                                  "abduction_by_armed_men": True, "members": {},
-                                                 "likely_members": {}})
+                                                 "likely_members": {}, "areas": {}})
 def create_context(nlp: Language, name: str, lexicon_dir: Optional[str], metonymy: bool, person_names: bool,
                    affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool,
-                   members: dict[str, str], likely_members: dict[str, str]) -> ContextRules:
+                   members: dict[str, str], likely_members: dict[str, str],
+                   areas: dict[str, dict[str, str]]) -> ContextRules:
     """Sentences for the evidence, then the disambiguation rules: "Aleppo-based", "the Damascus government",
     place names that are people's names, "gunmen affiliated with ...", deaths counted under an attack, and
     hospitals, schools or markets named where nothing happens to them, and people taken by unnamed gunmen.
     `members` (actor id -> group id) makes an actor named as someone's former employer a group: "former members
     of the security branches", "accused of collaborating with the SDF"; `likely_members` makes the members of an
-    armed group named as such ("two Asayish members") its affiliates too, for the verifier to read."""
+    armed group named as such ("two Asayish members") its affiliates too, for the verifier to read. `areas` (actor
+    id -> {p-code: the first day it held the place, YYYY-MM-DD}) gives the area an armed group holds: a common noun
+    for it ("a local faction", flag "area") and the military police there are that group's."""
     entries = load_taxonomy().entries
     unknown = [f"{k} -> {v}" for pairs in (members, likely_members) for k, v in pairs.items()
                if k not in entries["actor"] or v not in entries["group"]]
+    unknown += [f"areas: {k}" for k in areas if k not in entries["actor"]]
+    unknown += [f"areas: {k} -> {p}: {d}" for k, held in areas.items() for p, d in held.items() if iso_day(str(d)) is None]
     if unknown:
-        raise ValueError(f"coi_context: unknown actor or group id in members: {', '.join(unknown)}")
+        raise ValueError(f"coi_context: unknown actor or group id or a bad date: {', '.join(unknown)}")
     return ContextRules(nlp, lexicon_dir, metonymy, person_names, affiliation, deaths_by_attack,
-                        abduction_by_armed_men, dict(members), dict(likely_members))
+                        abduction_by_armed_men, dict(members), dict(likely_members),
+                        {k: dict(v) for k, v in areas.items()})
 
 
 class NegationRule:

@@ -68,7 +68,8 @@ def _norm(doc: Doc, index: int) -> str:
 
 def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_names: bool,
                   affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool = True,
-                  members: dict[str, str] | None = None, likely_members: dict[str, str] | None = None) -> None:
+                  members: dict[str, str] | None = None, likely_members: dict[str, str] | None = None,
+                  areas: dict[str, dict[str, str]] | None = None) -> None:
     """Set aside mentions whose context says they are something else."""
     mentions = doc._.coi_mentions or []
     if members:
@@ -179,6 +180,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     if abduction_by_armed_men:
         _abductions_by_armed_men(mentions)
     _part_of_another_act(mentions)
+    if areas:
+        _actors_of_their_area(doc, mentions, areas)
     _state_forces_of_others(doc, mentions)
 
 
@@ -227,7 +230,8 @@ def _affiliation_named(doc: Doc, mentions: list[Mention], mention: Mention, wind
 
 
 # The military police of the areas the Syrian National Army holds is its own ("detained by the military police").
-_MILITARY_POLICE = ("military police", "militaire politie", "militärpolizei", "police militaire", "الشرطة العسكرية")
+_MILITARY_POLICE = ("military police", "militaire politie", "militärpolizei", "police militaire",
+                    "شرطة العسكرية")  # "الشرطة العسكرية", "للشرطة العسكرية"
 _FOREIGN_STATES = {"turkey", "russia", "israel"}
 
 
@@ -258,6 +262,30 @@ def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
         elif mention.value.startswith("sdf_aanes>") and any(
                 other.value == "sdf_aanes" and passage_of(other) == passage_of(mention) for other in actors):
             mention.value = "sdf_aanes"  # "قوى الأمن الداخلي" in a passage that names the SDF: the Asayish
+
+
+def _actors_of_their_area(doc: Doc, mentions: list[Mention], areas: dict[str, dict[str, str]]) -> None:
+    """An armed group named only by a common noun ("a local faction", "الفصائل", flag "area") is the one that holds
+    the area, in a passage that names a place of its area (`areas`: actor id -> {p-code: the first day it held it})
+    in a document dated from that day; elsewhere the noun names no one. So is the military police there when the
+    passage names no party it could belong to ("detained by the military police in Afrin")."""
+    published = parse_iso(doc._.coi_published)
+    passage_of = _passage_numbers(doc)
+    places = [m for m in mentions if m.kind == "region" and m.dropped is None and m.value]
+    held: dict[str, set[int]] = {}
+    for actor, since in areas.items():
+        held[actor] = {passage_of(m) for m in places if m.value in since and published is not None
+                       and published >= (parse_iso(since[m.value]) or published)}
+    for mention in mentions:
+        if mention.kind != "actor" or mention.dropped is not None:
+            continue
+        if mention.flag == "area":
+            if passage_of(mention) not in held.get(mention.value, set()):
+                mention.dropped = "no place of theirs named"
+        elif mention.value and (">" in mention.value or mention.value in _STATE) \
+                and any(police in mention.surface.lower() for police in _MILITARY_POLICE):
+            mention.value = next((actor for actor, passages in held.items() if passage_of(mention) in passages),
+                                 mention.value)
 
 
 # Words between a force and the party it belongs to ("security forces of HTS", "der HTS", "تابعة ل")
