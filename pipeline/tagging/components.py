@@ -92,7 +92,9 @@ class ContextRules:
         self.words = cached_lexicon(lexicon_language(nlp), lexicon_dir).words
         self.options = dict(metonymy=metonymy, person_names=person_names, affiliation=affiliation,
                             deaths_by_attack=deaths_by_attack, abduction_by_armed_men=abduction_by_armed_men,
-                            members=members, likely_members=likely_members, areas=areas or {})
+                            members=members, likely_members=likely_members,
+                            areas={actor: {pcode: iso_day(day) for pcode, day in held.items()}
+                                   for actor, held in (areas or {}).items()})
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.coi_mentions:

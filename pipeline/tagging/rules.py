@@ -69,7 +69,7 @@ def _norm(doc: Doc, index: int) -> str:
 def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_names: bool,
                   affiliation: bool, deaths_by_attack: bool, abduction_by_armed_men: bool = True,
                   members: dict[str, str] | None = None, likely_members: dict[str, str] | None = None,
-                  areas: dict[str, dict[str, str]] | None = None) -> None:
+                  areas: dict[str, dict[str, date]] | None = None) -> None:
     """Set aside mentions whose context says they are something else."""
     mentions = doc._.coi_mentions or []
     if members:
@@ -264,26 +264,26 @@ def _state_forces_of_others(doc: Doc, mentions: list[Mention]) -> None:
             mention.value = "sdf_aanes"  # "قوى الأمن الداخلي" in a passage that names the SDF: the Asayish
 
 
-def _actors_of_their_area(doc: Doc, mentions: list[Mention], areas: dict[str, dict[str, str]]) -> None:
+def _actors_of_their_area(doc: Doc, mentions: list[Mention], areas: dict[str, dict[str, date]]) -> None:
     """An armed group named only by a common noun ("a local faction", "الفصائل", flag "area") is the one that holds
     the area, in a passage that names a place of its area (`areas`: actor id -> {p-code: the first day it held it})
     in a document dated from that day; elsewhere the noun names no one. So is the military police there when the
     passage names no party it could belong to ("detained by the military police in Afrin")."""
+    nouns = [m for m in mentions if m.kind == "actor" and m.dropped is None and m.value and (
+        m.flag == "area" or ((">" in m.value or m.value in _STATE)
+                             and any(police in m.surface.lower() for police in _MILITARY_POLICE)))]
+    if not nouns:
+        return
     published = parse_iso(doc._.coi_published)
     passage_of = _passage_numbers(doc)
-    places = [m for m in mentions if m.kind == "region" and m.dropped is None and m.value]
-    held: dict[str, set[int]] = {}
-    for actor, since in areas.items():
-        held[actor] = {passage_of(m) for m in places if m.value in since and published is not None
-                       and published >= (parse_iso(since[m.value]) or published)}
-    for mention in mentions:
-        if mention.kind != "actor" or mention.dropped is not None:
-            continue
+    places = [m for m in mentions if m.kind == "region" and m.dropped is None and m.value] if published else []
+    held = {actor: {passage_of(m) for m in places if m.value in since and published >= since[m.value]}
+            for actor, since in areas.items()}
+    for mention in nouns:
         if mention.flag == "area":
             if passage_of(mention) not in held.get(mention.value, set()):
                 mention.dropped = "no place of theirs named"
-        elif mention.value and (">" in mention.value or mention.value in _STATE) \
-                and any(police in mention.surface.lower() for police in _MILITARY_POLICE):
+        else:
             mention.value = next((actor for actor, passages in held.items() if passage_of(mention) in passages),
                                  mention.value)
 
