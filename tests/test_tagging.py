@@ -1468,6 +1468,32 @@ def test_wording_added_in_tagger_2_23(rules_only, text, language, published, fac
     assert expected in tags(rules_only, text, language, published)[0][facet]
 
 
+@pytest.mark.parametrize("text, language, published, facet, expected", [
+    ("Residents of a camp near Deir Hassan say the manager sells places on the distribution lists.", "en",
+     "2022-03-09", "group", "returnees_idps"),
+    ("اندلع حريق فجر الإثنين في مخيم أطمة وأدى إلى احتراق خمس خيام.", "ar", "2013-12-03", "group", "returnees_idps"),
+    ("In het kamp bij Atmeh wonen inmiddels meer dan 25.000 mensen.", "nl", "2014-02-18", "group", "returnees_idps"),
+    ("Près de 12 000 personnes ont rejoint des centres d'hébergement temporaires à Homs.", "fr", "2019-09-10",
+     "group", "returnees_idps"),
+    ("Die Frauen leben in einer Schule, die als Sammelunterkunft dient.", "de", "2014-10-20", "group",
+     "returnees_idps"),
+    ("Au moins 250 civils ont péri sous les tirs de roquettes du régime.", "fr", "2018-02-20", "actor",
+     "former_government_forces"),
+    ("A group of young men forced their way into his room, called him an infidel and beat him.", "en", "2025-05-03",
+     "threat", "sectarian_violence"),
+])
+def test_wording_added_in_tagger_2_24(rules_only, text, language, published, facet, expected):
+    assert expected in tags(rules_only, text, language, published)[0][facet]
+
+
+def test_an_arabic_but_with_its_pronoun_ends_a_denial(rules_only):
+    # "لكنها" is "but it": the arrests after it are not denied by the "no death recorded" before it
+    tally = ("قالت الشبكة إنها لم توثق أي حالة وفاة بسبب التعذيب خلال آب، لكنها سجلت 152 حالة اعتقال تعسفي "
+             "معظمها على يد قوات سوريا الديمقراطية.")
+    found = tags(rules_only, tally, "ar", "2025-09-02")[0]
+    assert "arbitrary_detention" in found["threat"] and "torture_ill_treatment" not in found["threat"]
+
+
 @pytest.mark.parametrize("text, language, unexpected", [
     # a tally that records no such case: the act is negated
     ("ولم توثّق الشبكة خلال الشهر أي وفاة تحت التعذيب في المحافظة.", "ar", "torture_ill_treatment"),
