@@ -1486,6 +1486,34 @@ def test_wording_added_in_tagger_2_24(rules_only, text, language, published, fac
     assert expected in tags(rules_only, text, language, published)[0][facet]
 
 
+@pytest.mark.parametrize("text, language, published, facet, expected", [
+    ("كثّفت الطائرات الحربية الروسية والسورية غاراتها على بلدات ريف درعا الشرقي.", "ar", "2018-06-28", "actor",
+     "former_government_forces"),
+    ("كثّفت الطائرات الحربية الروسية والسورية غاراتها على بلدات ريف درعا الشرقي.", "ar", "2018-06-28", "actor",
+     "russia"),
+    ("Tous les hôpitaux sont hors service après des jours de bombardements menés par les aviations syrienne et russe.",
+     "fr", "2016-11-20", "actor", "former_government_forces"),
+    ("Everyone in the town knew it was a regime plane that dropped the bombs.", "en", "2017-04-30", "actor",
+     "former_government_forces"),
+    ("Im März wurde mein Bruder an einem Kontrollpunkt aus dem Auto geholt.", "de", "2025-04-22", "threat",
+     "arbitrary_detention"),
+    ("Bewaffnete schrieben an die Wand, für Nusairier sei hier kein Platz.", "de", "2026-02-05", "threat",
+     "sectarian_violence"),
+    ("The family had resettled there in the autumn after six years in a tent near Sarmada.", "en", "2026-02-12",
+     "group", "returnees_idps"),
+])
+def test_wording_added_in_tagger_2_25(rules_only, text, language, published, facet, expected):
+    assert expected in tags(rules_only, text, language, published)[0][facet]
+
+
+def test_the_last_word_of_an_arabic_quotation_before_a_full_stop_is_read(rules_only):
+    # Arabic's own rules left «...». whole, gluing the quotation's last word to the marks after it
+    quoted = "داهم مسلحون قالوا إنهم من «الأمن العام». ثم اعتقلوا شابين من القرية."
+    assert "transitional_authorities" in tags(rules_only, quoted, "ar", "2025-03-30")[0]["actor"]
+    slur = "دخل مسلحون إلى القرية وكانوا يصرخون علينا «يا نصيرية»."
+    assert "alawites" in tags(rules_only, slur, "ar", "2025-03-30")[0]["group"]
+
+
 def test_an_arabic_but_with_its_pronoun_ends_a_denial(rules_only):
     # "لكنها" is "but it": the arrests after it are not denied by the "no death recorded" before it
     tally = ("قالت الشبكة إنها لم توثق أي حالة وفاة بسبب التعذيب خلال آب، لكنها سجلت 152 حالة اعتقال تعسفي "

@@ -36,6 +36,9 @@ _FOOTNOTE_SUFFIXES = (r"(?<=[^\W\d_][.,;:!?])\[?\d{1,3}\]?", r"(?<=[.,;:!?][\"'�
 # its stop ("حَلَب.", "اعتُقِل.": a mark, then a letter).
 _MARKS = r"\u0300-\u036f\u064b-\u065f\u0670"
 _MARK_SUFFIXES = (rf"(?<=[{_MARKS}])\.", rf"(?<=[{_MARKS}][^\W\d_])\.")
+# A full stop after a closing quote or bracket is split off (then the quote itself): Arabic's own rules left
+# «الأمن العام». and (الأمن العام). whole, so the last word of every quotation or bracket before a stop was lost.
+_CLOSING_STOP_SUFFIXES = (r"(?<=[»\"”’')\]])\.",)
 
 
 @registry.tokenizers("coi.tokenizer.v1")
@@ -48,7 +51,7 @@ def create_tokenizer(split_hyphens: bool = True, split_possessives: bool = True,
         defaults = nlp.Defaults
         infixes = list(defaults.infixes or []) + ([_HYPHEN_INFIX] if split_hyphens else [])
         suffixes = list(defaults.suffixes or []) + (list(_POSSESSIVE_SUFFIXES) if split_possessives else []) \
-            + (list(_FOOTNOTE_SUFFIXES) if split_footnotes else []) + list(_MARK_SUFFIXES)
+            + (list(_FOOTNOTE_SUFFIXES) if split_footnotes else []) + list(_MARK_SUFFIXES) + list(_CLOSING_STOP_SUFFIXES)
         prefixes = defaults.prefixes or []
         return Tokenizer(
             nlp.vocab,
