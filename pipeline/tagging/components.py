@@ -51,7 +51,8 @@ def create_tokenizer(split_hyphens: bool = True, split_possessives: bool = True,
         defaults = nlp.Defaults
         infixes = list(defaults.infixes or []) + ([_HYPHEN_INFIX] if split_hyphens else [])
         suffixes = list(defaults.suffixes or []) + (list(_POSSESSIVE_SUFFIXES) if split_possessives else []) \
-            + (list(_FOOTNOTE_SUFFIXES) if split_footnotes else []) + list(_MARK_SUFFIXES) + list(_CLOSING_STOP_SUFFIXES)
+            + (list(_FOOTNOTE_SUFFIXES) if split_footnotes else []) + list(_MARK_SUFFIXES) \
+            + list(_CLOSING_STOP_SUFFIXES)
         prefixes = defaults.prefixes or []
         return Tokenizer(
             nlp.vocab,
