@@ -19,8 +19,9 @@ _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 # Where the scope of a denial ends: a contrast or a new clause ("denied that X, but Y happened").
 SCOPE_ENDS = {";", ":", "saying", "adding", "insisting", "but", "though", "although", "however", "whereas", "while", "yet", "maar", "hoewel", "terwijl",
               "aber", "jedoch", "während", "obwohl", "mais", "cependant", "tandis", "bien", "tout", "لكن", "غير", "بينما", "إلا",
-              "حين", "فيما", "لكنها", "لكنه", "لكنهم", "ولكن", "ولكنها", "ولكنه", "لكنّها", "لكنّه"}
-# في حين, فيما: "whereas"; لكنها, لكنه...: "but she/he/they" (the pronoun is written on the word)
+              "حين", "فيما", "لكنها", "لكنه", "لكنهم", "ولكن", "ولكنها", "ولكنه"}
+# في حين, فيما: "whereas"; لكنها, لكنه...: "but she/he/they" (the pronoun is written on the word; the scope check
+# compares normalised words, so a shadda needs no spelling of its own)
 DISJUNCTIONS = {"or", "nor", "ou", "ni", "oder", "noch", "of", "أو", "او"}
 CLAUSE_JOINS = {"and", "but", "en", "maar", "und", "aber", "et", "mais", "و", "لكن"}
 COORDINATORS = {"or", "and", "nor", ",", "،", "و", "أو", "او", "of", "en", "noch", "ou", "et", "ni", "oder", "und", "noch"}
