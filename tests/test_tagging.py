@@ -751,6 +751,9 @@ def test_the_capital_as_a_reference_point_or_the_government(tagger):
     assert "SY01" not in {p[:4] for p in found["region"]}
     found, _ = tags(tagger, "Fighting resumed north of Aleppo city.")
     assert "SY02" in {p[:4] for p in found["region"]}
+    # near one of the capital's quarters is still in the capital
+    found, _ = tags(tagger, "Mortar rounds landed near Bab Touma square on Wednesday, killing a schoolgirl.")
+    assert "SY01" in {p[:4] for p in found["region"]}
 
 
 @pytest.mark.parametrize("text, language", [
@@ -1504,6 +1507,48 @@ def test_wording_added_in_tagger_2_24(rules_only, text, language, published, fac
 ])
 def test_wording_added_in_tagger_2_25(rules_only, text, language, published, facet, expected):
     assert expected in tags(rules_only, text, language, published)[0][facet]
+
+
+@pytest.mark.parametrize("text, language, published, facet, expected", [
+    ("Police in Homs detained a former checkpoint officer wanted for crimes committed under the old regime.", "en",
+     "2025-05-14", "group", "former_government_affiliates"),
+    ("His brother was released in March and came back with bruises on his back and legs.", "en", "2019-06-02",
+     "threat", "torture_ill_treatment"),
+    ("Observers on the ground identified the aircraft as Russian Su-34s flying from Hmeimim.", "en", "2019-08-03",
+     "actor", "russia"),
+    ("Selon sa mère, son fils disparut sans laisser de trace après le siège de la ville en 1982.", "fr", "2012-02-02",
+     "threat", "enforced_disappearance"),
+    ("Un avion de combat russe a visé la place du marché en fin de matinée.", "fr", "2020-01-12", "actor", "russia"),
+    ("قال الطبيب إن الشاب خرج من الفرع وعلى جسده كدمات واضحة.", "ar", "2013-03-01", "threat",
+     "torture_ill_treatment"),
+    ("أوقف مسلحون الحافلة وسألوا الركاب عن طائفتهم قبل أن يطلقوا سراح بعضهم.", "ar", "2025-03-10", "threat",
+     "sectarian_violence"),
+    ("تعرضت البلدة لقصف جوي روسي طوال الليل.", "ar", "2019-05-20", "actor", "russia"),
+    ("Die Miliz nutzte die Grundschule des Dorfes monatelang als Stützpunkt.", "de", "2013-09-01", "threat",
+     "attacks_on_protected_objects"),
+    ("Ouders vertelden dat hun zoons waren ingeschreven bij de welpen van het kalifaat.", "nl", "2015-10-11",
+     "threat", "child_recruitment"),
+    ("A 17-year-old girl was shot dead by her brother after rumours about a phone call.", "en", "2021-09-14",
+     "threat", "sexual_gender_based_violence"),
+    # places of the Euphrates valley in the spellings reports use
+    ("US aircraft struck a crossing near Albukamal used by Iraqi militias.", "en", "2021-02-26", "region", "SY0902"),
+    ("Kämpfer der SDF eröffneten in al-Shuhail das Feuer auf Demonstranten.", "de", "2019-05-10", "region",
+     "SY090102"),
+])
+def test_wording_added_in_tagger_2_26(rules_only, text, language, published, facet, expected):
+    assert expected in tags(rules_only, text, language, published)[0][facet]
+
+
+def test_the_state_s_forces_in_the_last_days_before_the_fall_are_the_old_government_s(rules_only):
+    # a report written after the fall, telling what the army did in the first days of December 2024
+    told_later = ("Witnesses said government forces withdrawing from Homs in early December 2024 shot several "
+                  "detainees before they left.")
+    assert tags(rules_only, told_later, "en", "2025-03-03")[0]["actor"] == {"former_government_forces"}
+    # without the date the same words, published after the fall, are the new authorities' forces
+    undated = "Witnesses said government forces withdrawing from the village shot several detainees before they left."
+    assert tags(rules_only, undated, "en", "2025-03-03")[0]["actor"] == {"transitional_authorities"}
+    loyal = "In May 2013 soldiers loyal to Bashar al-Assad shot dozens of villagers near Baniyas."
+    assert "former_government_forces" in tags(rules_only, loyal, "en", "2025-05-02")[0]["actor"]
 
 
 def test_the_last_word_of_an_arabic_quotation_before_a_full_stop_is_read(rules_only):

@@ -136,8 +136,9 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                 mention.dropped = "a road named"  # "on the Damascus–Daraa highway near Ghabagheb"
             elif mention.value and mention.value.startswith("SY01") and (
                     (_norm(doc, mention.start - 1) in _OF and _norm(doc, mention.start - 2) in direction_before)
-                    or _norm(doc, mention.start - 1) in _NEAR):
+                    or (_norm(doc, mention.start - 1) in _NEAR and mention.value == "SY01")):
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
+                # Near one of its quarters is still in the city ("shells landed near Bab Touma square").
                 mention.dropped = "a reference point"
             elif _is_origin(doc, mention, origin_before, now_elsewhere, people_from) \
                     or _person_from(doc, mention, mentions, people_from):
