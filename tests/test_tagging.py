@@ -1539,6 +1539,59 @@ def test_wording_added_in_tagger_2_26(rules_only, text, language, published, fac
     assert expected in tags(rules_only, text, language, published)[0][facet]
 
 
+@pytest.mark.parametrize("text, language, published, facet, expected", [
+    ("Two volunteers of a local relief committee were among those detained at the checkpoint.", "en", "2019-09-20",
+     "group", "medical_humanitarian_workers"),
+    ("Le cardiologue a passé trois ans en détention pour avoir soigné des manifestants.", "fr", "2016-02-12", "group",
+     "medical_humanitarian_workers"),
+    ("Een apotheker werd door gemaskerde mannen uit zijn zaak gesleurd.", "nl", "2026-01-15", "group",
+     "medical_humanitarian_workers"),
+    ("A former lieutenant who abandoned his unit near Dar'a said his father was held for weeks.", "en", "2014-05-02",
+     "group", "military_service"),
+    ("داهمت قوات الأمن منزل ضابط انشق عن الجيش واعتقلت والده.", "ar", "2012-09-15", "group", "military_service"),
+    ("De ontvoerders eisen 50.000 dollar voor zijn vrijlating.", "nl", "2026-01-15", "threat", "extortion_looting"),
+    ("وقال إن الرجل أُجبر على نطق الشهادتين أمام خاطفيه.", "ar", "2021-03-10", "threat",
+     "religious_freedom_restriction"),
+    ("Those who stayed behind were pressed to embrace Islam.", "en", "2015-06-02", "threat",
+     "religious_freedom_restriction"),
+    ("Recruitment patrols picked up students on their way to their exams.", "en", "2025-11-10", "threat",
+     "forced_conscription"),
+    ("أوقفت دوريات الأمن العسكري عشرات الشبان لسوقهم إلى القتال على عجل.", "ar", "2024-12-02", "threat",
+     "forced_conscription"),
+    ("His men snatched residents and held them until their families paid.", "en", "2022-07-28", "threat",
+     "kidnapping_abduction"),
+    ("Militiamen at the checkpoint confiscate medicines brought in by families.", "en", "2015-06-10", "threat",
+     "humanitarian_access_denial"),
+    # villages that reports name: Afrin's Yazidi villages, Sweida's eastern villages, the Golan line, the Khabour
+    ("The shrine in Qastal Jindo was found smashed.", "en", "2019-03-05", "region", "SY0203"),
+    ("In Scheich al-Hadid müssen kurdische Bauern Schutzgeld zahlen.", "de", "2021-10-28", "region", "SY020305"),
+    ("Attackers went from house to house in al-Shbeki before dawn.", "en", "2018-07-26", "region", "SY13"),
+    ("Mortar rounds struck houses in Bir Ajam.", "en", "2012-11-04", "region", "SY14"),
+    ("Churches in Tal Hermiz were later blown up.", "en", "2015-02-26", "region", "SY0800"),
+    ("ISIL fighters overran a string of Assyrian villages along the Khabour river.", "en", "2015-02-26", "region",
+     "SY08"),
+    ("Händler im Homser Viertel Hamidiyeh mussten Schutzgeld zahlen.", "de", "2025-05-02", "region", "SY04"),
+    ("Het ziekenhuis in de Aleppijnse wijk Sha'ar werd verwoest.", "nl", "2012-11-23", "region", "SY02"),
+])
+def test_wording_added_in_tagger_2_27(rules_only, text, language, published, facet, expected):
+    assert expected in tags(rules_only, text, language, published)[0][facet]
+
+
+def test_a_gate_of_damascus_is_in_damascus(rules_only):
+    # "south of Damascus" is outside the city; "the southern entrance of Damascus" is at it
+    gate = "Un journaliste a été interpellé à un barrage à l'entrée sud de Damas."
+    assert governorates(tags(rules_only, gate, "fr", "2025-11-12")[0]) == {"SY01"}
+    outside = "Des combats ont éclaté à Kisweh, au sud de Damas."
+    assert governorates(tags(rules_only, outside, "fr", "2025-11-12")[0]) == {"SY03"}
+
+
+def test_a_village_named_tal_something_is_not_al_tal_near_damascus(rules_only):
+    # "Tal" (hill) begins many village names; only al-Tal itself is the district north of Damascus
+    found = tags(rules_only, "Churches in Tal Shamiram and Tal Nasri near Tal Tamer were blown up.", "en", "2015-02-26")[0]
+    assert governorates(found) == {"SY08"}
+    assert "SY0304" in tags(rules_only, "Security forces raided homes in al-Tal.", "en", "2014-02-26")[0]["region"]
+
+
 def test_the_state_s_forces_in_the_last_days_before_the_fall_are_the_old_government_s(rules_only):
     # a report written after the fall, telling what the army did in the first days of December 2024
     told_later = ("Witnesses said government forces withdrawing from Homs in early December 2024 shot several "

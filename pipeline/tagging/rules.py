@@ -114,6 +114,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
         if named_only and mention.sentence not in harmed_documents:
             mention.dropped = "a document named, no harm"
     direction_before = words.get("words:direction_before", set())
+    gate_before = words.get("words:gate_before", set())  # "à l'entrée sud de Damas" is at Damascus's gate
     road_after = words.get("words:road_after", set())
     seat_before = words.get("words:seat_before", set())
     origin_before = words.get("words:origin_before", set())
@@ -135,7 +136,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             elif mention.sentence in placed_elsewhere and _is_road_end(doc, mention, road_after):
                 mention.dropped = "a road named"  # "on the Damascus–Daraa highway near Ghabagheb"
             elif mention.value and mention.value.startswith("SY01") and (
-                    (_norm(doc, mention.start - 1) in _OF and _norm(doc, mention.start - 2) in direction_before)
+                    (_norm(doc, mention.start - 1) in _OF and _norm(doc, mention.start - 2) in direction_before
+                     and _norm(doc, mention.start - 3) not in gate_before)
                     or (_norm(doc, mention.start - 1) in _NEAR and mention.value == "SY01")):
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 # Near one of its quarters is still in the city ("shells landed near Bab Touma square").
