@@ -1577,6 +1577,31 @@ def test_wording_added_in_tagger_2_27(rules_only, text, language, published, fac
     assert expected in tags(rules_only, text, language, published)[0][facet]
 
 
+@pytest.mark.parametrize("text, language, published, facet, expected", [
+    ("Seit den Luftangriffen auf das Lager Jarmuk sind Zehntausende geflohen.", "de", "2013-04-09", "region", "SY01"),
+    ("Unter den aus der Palästina-Abteilung befreiten Häftlingen war nur ein Palästinenser.", "de", "2025-02-12",
+     "region", "SY01"),
+    ("Am Grenzübergang Dschdaidet Jabus wurden ihre Pässe einbehalten.", "de", "2014-10-20", "region", "SY03"),
+    ("قال سكان إن عناصر صادروا بطاقاتهم الشخصية على حاجز عند مدخل الحي.", "ar", "2025-11-04", "threat",
+     "discrimination_documentation"),
+    ("Les titres de propriété délivrés par ses communes ne sont pas reconnus par le cadastre de l'État.", "fr",
+     "2020-02-12", "threat", "discrimination_documentation"),
+    ("Die Frauen können ohne Sterbeurkunde keine Grundstücke auf sich übertragen.", "de", "2016-02-24", "threat",
+     "discrimination_documentation"),
+    ("Births in the camp are recorded on papers not recognised by the state.", "en", "2023-01-18", "threat",
+     "discrimination_documentation"),
+    ("Police detained a dozen men whose names appeared on lists of former Fourth Division members.", "en",
+     "2025-06-01", "group", "former_government_affiliates"),
+    ("Gunmen went from house to house and asked residents whether they were Alawite.", "en", "2025-03-20", "threat",
+     "sectarian_violence"),
+    ("Strijders gingen van huis tot huis en vroegen of ze alawiet waren.", "nl", "2025-03-20", "threat",
+     "sectarian_violence"),
+])
+def test_wording_added_in_tagger_2_28(rules_only, text, language, published, facet, expected):
+    found = tags(rules_only, text, language, published)[0]
+    assert expected in (governorates(found) if facet == "region" else found[facet])
+
+
 def test_a_gate_of_damascus_is_in_damascus(rules_only):
     # "south of Damascus" is outside the city; "the southern entrance of Damascus" is at it
     gate = "Un journaliste a été interpellé à un barrage à l'entrée sud de Damas."
