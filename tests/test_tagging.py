@@ -1602,6 +1602,27 @@ def test_wording_added_in_tagger_2_28(rules_only, text, language, published, fac
     assert expected in (governorates(found) if facet == "region" else found[facet])
 
 
+@pytest.mark.parametrize("text, language, published, facet, expected", [
+    ("Guards forced the detainees to undress and photographed them naked.", "en", "2025-09-05", "threat",
+     "sexual_gender_based_violence"),
+    ("She was married at fourteen to a man twice her age.", "en", "2019-12-03", "threat",
+     "sexual_gender_based_violence"),
+    ("The kidnappers asked the church for large sums of money.", "en", "2015-03-05", "threat", "extortion_looting"),
+    ("داهم عناصر الحاجز المنزل واعتدوا جنسياً على امرأتين.", "ar", "2013-08-20", "threat",
+     "sexual_gender_based_violence"),
+    ("An der Sperre verlangten Milizionäre von den Frauen sexuelle Gefälligkeiten.", "de", "2014-04-10", "threat",
+     "sexual_gender_based_violence"),
+    ("Die Entführer verlangten hohe Lösegeldsummen.", "de", "2015-09-30", "threat", "extortion_looting"),
+    ("Die Bewaffneten haben ihr den Goldschmuck abgenommen.", "de", "2025-03-15", "threat", "extortion_looting"),
+    ("Une détenue dit avoir été fouillée à nu par des gardiens.", "fr", "2023-01-20", "threat",
+     "sexual_gender_based_violence"),
+    ("Les femmes ont été dépouillées de leurs bijoux.", "fr", "2025-03-12", "threat", "extortion_looting"),
+    ("Bij de controlepost werden zij naar hun geloof gevraagd.", "nl", "2025-07-22", "threat", "sectarian_violence"),
+])
+def test_wording_added_in_tagger_2_29(rules_only, text, language, published, facet, expected):
+    assert expected in tags(rules_only, text, language, published)[0][facet]
+
+
 def test_a_gate_of_damascus_is_in_damascus(rules_only):
     # "south of Damascus" is outside the city; "the southern entrance of Damascus" is at it
     gate = "Un journaliste a été interpellé à un barrage à l'entrée sud de Damas."
