@@ -1623,6 +1623,24 @@ def test_wording_added_in_tagger_2_29(rules_only, text, language, published, fac
     assert expected in tags(rules_only, text, language, published)[0][facet]
 
 
+@pytest.mark.parametrize("text, language, published, facet, expected", [
+    ("Her mother paid prison guards for a visit that was never granted.", "en", "2016-04-02", "threat",
+     "extortion_looting"),
+    ("His brother still cannot learn whether he is alive.", "en", "2016-04-02", "threat", "enforced_disappearance"),
+    ("Die Mutter weiß bis heute nicht, ob er noch lebt.", "de", "2016-04-02", "threat", "enforced_disappearance"),
+    ("Seine Frau hatte 3.000 Dollar an einen Vermittler gezahlt.", "de", "2016-04-02", "threat", "extortion_looting"),
+    ("Sa famille ne sait pas s'il est encore en vie.", "fr", "2016-04-02", "threat", "enforced_disappearance"),
+    ("Zijn ouders weten nog altijd niet of hij nog leeft.", "nl", "2016-04-02", "threat", "enforced_disappearance"),
+    ("نُقل الشاب إلى جهة لم يُكشف عنها.", "ar", "2016-04-02", "threat", "enforced_disappearance"),
+    ("Les agents ont proféré des insultes visant les alaouites.", "fr", "2025-05-02", "threat", "sectarian_violence"),
+    ("اشتبك مسلحون من عشائر البدو مع فصائل محلية.", "ar", "2025-07-14", "actor", "bedouin_tribal_groups"),
+    ("اشتبك مسلحون من عشائر البدو مع فصائل محلية.", "ar", "2025-07-14", "group", "bedouin_tribes"),
+    ("Armed Druze men stormed the Bedouin quarter.", "en", "2025-07-20", "actor", "druze_armed_groups"),
+])
+def test_wording_added_in_tagger_2_30(rules_only, text, language, published, facet, expected):
+    assert expected in tags(rules_only, text, language, published)[0][facet]
+
+
 def test_a_gate_of_damascus_is_in_damascus(rules_only):
     # "south of Damascus" is outside the city; "the southern entrance of Damascus" is at it
     gate = "Un journaliste a été interpellé à un barrage à l'entrée sud de Damas."
