@@ -1934,19 +1934,48 @@ def test_the_passage_classifiers_keep_their_probabilities_for_the_verifier(tagge
 
 def test_the_group_classifier_reads_the_vectors_the_threat_classifier_computed_and_scores_the_same(tagger):
     import numpy as np
-    from spacy.attrs import NORM
 
-    from pipeline.tagging.passage_model import MODEL_PATHS, load_model
+    from pipeline.tagging.passage_model import MODEL_PATHS, load_model, model_words
 
     threats, groups = load_model(MODEL_PATHS["threat"]), load_model(MODEL_PATHS["group"])
     assert threats.vocabulary and threats.vocabulary == groups.vocabulary  # trained on the same passages
+    assert threats.stemmed == groups.stemmed
     text = "Men who had served in the old army were detained at a checkpoint in Homs in February 2025."
     doc = tagger.text_doc(text, "en", "2025-03-01")
     assert len(doc.user_data["coi_tfidf"]) >= 1  # the passage's vectors, computed once for both
     labels, rows = doc._.coi_passage_scores["group"]
     (row,) = rows.values()
-    norms = doc.to_array(NORM)
-    assert np.array_equal(row, groups.range_probabilities(norms, [(0, len(doc))])[0])
+    words = model_words(tagger.nlp("en").make_doc(text), groups.stemmed)
+    assert np.array_equal(row, groups.range_probabilities(words, [(0, len(doc))])[0])
+
+
+@pytest.mark.parametrize("language, training, market, asked", [
+    ("en", "Guards zorblatted detainee number {i}.", "The market reopened after the holiday.",
+     "They were zorblatting him for hours."),
+    ("de", "Wärter zorblattierten den Gefangenen Nummer {i}.", "Der Markt öffnete nach dem Feiertag wieder.",
+     "Die Wärter zorblattierte ihn stundenlang."),
+    ("ar", "قام الحراس بالزربلة للمعتقل رقم {i}.", "أعيد افتتاح السوق بعد العطلة.", "تعرض للزربلة طوال ساعات."),
+])
+def test_a_stemmed_passage_model_reads_other_forms_of_a_word_it_learned(tmp_path, language, training, market, asked):
+    from pipeline.tagging.passage_model import load_model, model_words, save_model, train_on_gold
+
+    tagger = Tagger()
+    records = [{"text": training.format(i=i), "language": language, "threats": ["torture_ill_treatment"]}
+               for i in range(12)]
+    records += [{"text": f"{market} {i}", "language": language, "threats": []} for i in range(12)]
+
+    def make_doc(text, language):
+        return tagger.nlp(language).make_doc(text)
+
+    found = {}
+    for stemmed in (True, False):
+        model = train_on_gold(records, make_doc, kind="threat", c=16.0, steps=300, stemmed=stemmed)
+        save_model(model, tmp_path / f"threats-{stemmed}.npz")
+        loaded = load_model(tmp_path / f"threats-{stemmed}.npz")
+        assert loaded.stemmed is stemmed
+        (found[stemmed],), = loaded.probabilities([model_words(make_doc(asked, language), stemmed)])
+    # the unstemmed model has never seen this form of the word and knows no other word of the passage
+    assert found[True] - found[False] >= 0.2, found
 
 
 @pytest.mark.parametrize("instances", [300, 70_000])  # instance numbers in 16 bits, and beyond

@@ -4,7 +4,8 @@ The rules find a threat where a lexicon phrase names it; reports also describe t
 ("the checkpoints let no one out, not even the sick"), and the people concerned by what they did or were taken for
 ("men who had served in the old army", "families of men who joined the Islamic State"). A classifier reads a whole
 passage as words and word pairs (the tokens' NORMs, so the normaliser's folding of case, accents and Arabic spelling
-applies) and gives each threat, or each group, a probability; one at or above the threshold that the rules did not
+applies; with `stemmed`, the Snowball stems of those NORMs in the passage's language, so that "arrested" and "arrests",
+اعتقلت and اعتقال, count as one word) and gives each threat, or each group, a probability; one at or above the threshold that the rules did not
 find in the passage is added, with the sentence that scores highest for it as its evidence. It is a logistic
 regression per label on TF-IDF features, small enough to train in numpy in about a minute (`coi train-threat-model`,
 `coi train-group-model`) and stored as data beside the lexicons.
@@ -33,9 +34,13 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 def feature_keys(norms: np.ndarray) -> np.ndarray:
     """The features of a run of tokens: each token's NORM hash and a hash of each pair of neighbours."""
     norms = np.asarray(norms, dtype=np.uint64)
+    return np.concatenate([norms, pair_keys(norms)])
+
+
+def pair_keys(norms: np.ndarray) -> np.ndarray:
+    """A hash of each pair of neighbouring tokens (one per token but the last)."""
     with np.errstate(over="ignore"):
-        pairs = (norms[:-1] * _MIX) ^ norms[1:]
-    return np.concatenate([norms, pairs])
+        return (norms[:-1] * _MIX) ^ norms[1:]
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class PassageModel:
     coef: np.ndarray  # float32, keys x labels
     intercept: np.ndarray  # float32, one per label
     labels: tuple[str, ...]
+    stemmed: bool = False  # words are read as their Snowball stems (model_words)
     vocabulary: str = ""  # a digest of keys and idf when loaded: models that share it share their TF-IDF vectors
 
     def probabilities(self, runs: list[np.ndarray]) -> np.ndarray:
@@ -74,9 +80,7 @@ def tfidf(keys: np.ndarray, idf: np.ndarray, norms: np.ndarray, ranges: list[tup
     first, last = min(start for start, _ in ranges), max(end for _, end in ranges)
     if first > 0 or last < len(norms):  # only the tokens the ranges cover are looked up (one passage of many)
         norms, ranges = norms[first:last], [(start - first, end - first) for start, end in ranges]
-    unigrams = lookup(keys, norms)
-    with np.errstate(over="ignore"):
-        pairs = lookup(keys, (norms[:-1] * _MIX) ^ norms[1:])
+    unigrams, pairs = lookup(keys, norms), lookup(keys, pair_keys(norms))
     bounds = np.asarray(ranges, dtype=np.int64)
     u_rows, u_at = spread(bounds[:, 0], bounds[:, 1])
     p_rows, p_at = spread(bounds[:, 0], np.maximum(bounds[:, 0], bounds[:, 1] - 1))
@@ -139,6 +143,7 @@ def _load(path: str) -> PassageModel:
         return PassageModel(keys=keys, idf=idf, coef=data["coef"].astype(np.float32),
                             intercept=data["intercept"].astype(np.float32),
                             labels=tuple(str(label) for label in data["labels"]),
+                            stemmed=bool(data["stemmed"]) if "stemmed" in data else False,
                             vocabulary=hashlib.sha256(keys.tobytes() + idf.tobytes()).hexdigest())
 
 
@@ -155,14 +160,48 @@ def doc_probabilities(doc, model: PassageModel, norms: np.ndarray, ranges: list[
     return model.range_probabilities(norms, ranges, kept[key])
 
 
+STEMMERS = {"en": "english", "ar": "arabic", "de": "german", "fr": "french", "nl": "dutch"}
+
+
+def model_words(doc, stemmed: bool = False) -> np.ndarray:
+    """The words a passage model reads: the tokens' NORM hashes, or with stemmed the hashes of their NORMs'
+    Snowball stems in the doc's language ("arrested", "arrests" and "arresting" are one word), kept on the doc."""
+    if not stemmed or doc.lang_ not in STEMMERS:
+        return doc.to_array(NORM)
+    if "coi_stems" not in doc.user_data:
+        stems = _stem_hashes(doc.lang_)
+        strings = doc.vocab.strings
+        words = []
+        for norm in doc.to_array(NORM).tolist():
+            word = stems.get(norm)
+            if word is None:
+                word = stems[norm] = strings.add(_stemmer(doc.lang_).stemWord(strings[norm]))
+            words.append(word)
+        doc.user_data["coi_stems"] = np.array(words, dtype=np.uint64)
+    return doc.user_data["coi_stems"]
+
+
+@lru_cache(maxsize=None)
+def _stem_hashes(language: str) -> dict[int, int]:
+    return {}
+
+
+@lru_cache(maxsize=None)
+def _stemmer(language: str):
+    import Stemmer
+
+    return Stemmer.Stemmer(STEMMERS[language])
+
+
 def save_model(model: PassageModel, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(path, keys=model.keys, idf=model.idf.astype(np.float16), coef=model.coef.astype(np.float16),
-                        intercept=model.intercept, labels=np.array(model.labels))
+                        intercept=model.intercept, labels=np.array(model.labels),
+                        stemmed=np.array(model.stemmed))
 
 
 def train(runs: list[np.ndarray], targets: list[set[str]], labels: list[str], min_df: int = 2, c: float = 4.0,
-          steps: int = 400, rate: float = 0.05) -> PassageModel:
+          steps: int = 400, rate: float = 0.05, stemmed: bool = False) -> PassageModel:
     """A logistic regression per label on TF-IDF features of the runs, each label's classes weighted to balance
     (as scikit-learn's class_weight="balanced"), L2-regularised with strength 1/c, fitted by Adam."""
     norms, ranges = _joined(runs)
@@ -200,7 +239,7 @@ def train(runs: list[np.ndarray], targets: list[set[str]], labels: list[str], mi
             v += 0.001 * grad * grad
             param -= rate * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
     return PassageModel(keys=keys, idf=idf, coef=w.astype(np.float32), intercept=b.astype(np.float32),
-                       labels=tuple(labels))
+                        labels=tuple(labels), stemmed=stemmed)
 
 
 def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "threat", min_words: int = 1) -> None:
@@ -213,7 +252,7 @@ def add_model_tags(doc, model: PassageModel, threshold: float, kind: str = "thre
     if not text.strip():
         return
     mentions = doc._.coi_mentions if doc._.coi_mentions is not None else []
-    norms = doc.to_array(NORM)
+    norms = model_words(doc, model.stemmed)
     starts = doc._.coi_sentences or sentence_starts(text)
     denied = {m.sentence for m in mentions if m.kind == "threat" and m.negated}
     denied.update(sentence_span(starts, len(text), char) for char in doc._.coi_shields or ())
@@ -279,10 +318,11 @@ TRAINING_PATH = MODEL_DIR / "training.json"
 
 
 def train_on_gold(records: list[dict], make_doc, kind: str = "threat", min_df: int = 2, c: float = 4.0,
-                  steps: int = 400) -> PassageModel:
+                  steps: int = 400, stemmed: bool = False) -> PassageModel:
     """Train on gold passages for one kind of tag (threat or group); make_doc(text, language) tokenises as the
     tagger does (the NORMs must match)."""
     facet = FACET_OF[kind]
-    runs = [make_doc(r["text"], r.get("language")).to_array(NORM) for r in records]
+    runs = [model_words(make_doc(r["text"], r.get("language")), stemmed) for r in records]
     labels = sorted({tag for r in records for tag in r[facet]})
-    return train(runs, [set(r[facet]) for r in records], labels, min_df=min_df, c=c, steps=steps)
+    return train(runs, [set(r[facet]) for r in records], labels, min_df=min_df, c=c, steps=steps,
+                 stemmed=stemmed)

@@ -24,7 +24,8 @@ def train_passage_model(records: list[dict], kind: str, settings: dict) -> Passa
 
     tagger = default_tagger()
     return train_on_gold(records, lambda text, language: tagger.nlp(language).make_doc(text), kind=kind,
-                         min_df=settings["min_df"], c=settings["c"], steps=settings["steps"])
+                         min_df=settings["min_df"], c=settings["c"], steps=settings["steps"],
+                         stemmed=settings.get("stemmed", False))
 
 
 def fold_of(record: dict, folds: int) -> int:
