@@ -1,14 +1,14 @@
 """Passage classifiers for threats and for groups, trained on the gold sets, that add what the rules miss.
 
-The rules find a threat where a lexicon phrase names it; reports also describe threats in words no lexicon lists
-("the checkpoints let no one out, not even the sick"), and the people concerned by what they did or were taken for
-("men who had served in the old army", "families of men who joined the Islamic State"). A classifier reads a whole
-passage as words and word pairs (the tokens' NORMs, so the normaliser's folding of case, accents and Arabic spelling
-applies; with `stemmed`, the Snowball stems of those NORMs in the passage's language, so that "arrested" and "arrests",
-اعتقلت and اعتقال, count as one word) and gives each threat, or each group, a probability; one at or above the threshold that the rules did not
-find in the passage is added, with the sentence that scores highest for it as its evidence. It is a logistic
-regression per label on TF-IDF features, small enough to train in numpy in about a minute (`coi train-threat-model`,
-`coi train-group-model`) and stored as data beside the lexicons.
+The rules find a threat where a lexicon phrase names it; reports also describe threats in words no lexicon lists ("the
+checkpoints let no one out, not even the sick"), and the people concerned by what they did or were taken for ("men who
+had served in the old army", "families of men who joined the Islamic State"). A classifier reads a whole passage as
+words and word pairs (the tokens' NORMs, so the normaliser's folding of case, accents and Arabic spelling applies; with
+`stemmed`, the Snowball stems of those NORMs in the passage's language, so that "arrested" and "arrests", اعتقلت and
+اعتقال, count as one word) and gives each threat, or each group, a probability; one at or above the threshold that the
+rules did not find in the passage is added, with the sentence that scores highest for it as its evidence. It is a
+logistic regression per label on TF-IDF features, small enough to train in numpy in about a minute
+(`coi train-threat-model`, `coi train-group-model`) and stored as data beside the lexicons.
 """
 
 from __future__ import annotations
@@ -161,6 +161,7 @@ def doc_probabilities(doc, model: PassageModel, norms: np.ndarray, ranges: list[
 
 
 STEMMERS = {"en": "english", "ar": "arabic", "de": "german", "fr": "french", "nl": "dutch"}
+_STEM_HASHES: dict[str, dict[int, int]] = {}  # per language: a NORM hash -> the hash of its stem
 
 
 def model_words(doc, stemmed: bool = False) -> np.ndarray:
@@ -169,7 +170,7 @@ def model_words(doc, stemmed: bool = False) -> np.ndarray:
     if not stemmed or doc.lang_ not in STEMMERS:
         return doc.to_array(NORM)
     if "coi_stems" not in doc.user_data:
-        stems = _stem_hashes(doc.lang_)
+        stems = _STEM_HASHES.setdefault(doc.lang_, {})
         strings = doc.vocab.strings
         words = []
         for norm in doc.to_array(NORM).tolist():
@@ -179,11 +180,6 @@ def model_words(doc, stemmed: bool = False) -> np.ndarray:
             words.append(word)
         doc.user_data["coi_stems"] = np.array(words, dtype=np.uint64)
     return doc.user_data["coi_stems"]
-
-
-@lru_cache(maxsize=None)
-def _stem_hashes(language: str) -> dict[int, int]:
-    return {}
 
 
 @lru_cache(maxsize=None)
