@@ -1641,6 +1641,26 @@ def test_wording_added_in_tagger_2_30(rules_only, text, language, published, fac
     assert expected in tags(rules_only, text, language, published)[0][facet]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("A state television presenter was detained in Latakia.", "en"),
+    ("اعتُقلت مذيعة في التلفزيون الرسمي في اللاذقية.", "ar"),
+    ("Een presentatrice van de staatstelevisie werd in Latakia vastgehouden.", "nl"),
+    ("Une présentatrice de la télévision d'État a été détenue à Lattaquié.", "fr"),
+    ("Ein Moderator des staatlichen Rundfunks wurde in Latakia festgenommen.", "de"),
+    ("Israelische Soldaten hielten einen Lokalreporter fest.", "de"),
+])
+def test_presenters_and_local_reporters_are_media_workers_since_tagger_2_32(rules_only, text, language):
+    found = tags(rules_only, text, language, "2025-01-05")[0]
+    assert "journalists_hrds" in found["group"] and "arbitrary_detention" in found["threat"]
+
+
+def test_holding_on_to_a_view_is_not_holding_a_person(rules_only):
+    found = tags(rules_only, "Die Behörde hält an ihrer Einschätzung fest.", "de", "2025-01-05")[0]
+    assert "arbitrary_detention" not in found["threat"]
+    found = tags(rules_only, "Die Asayish hielten den Reporter zwei Tage fest.", "de", "2025-01-05")[0]
+    assert "arbitrary_detention" in found["threat"]
+
+
 def test_a_gate_of_damascus_is_in_damascus(rules_only):
     # "south of Damascus" is outside the city; "the southern entrance of Damascus" is at it
     gate = "Un journaliste a été interpellé à un barrage à l'entrée sud de Damas."
