@@ -1661,6 +1661,36 @@ def test_holding_on_to_a_view_is_not_holding_a_person(rules_only):
     assert "arbitrary_detention" in found["threat"]
 
 
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("Au moins 30 hommes ont été arrêtés, dont plusieurs frappés devant leur famille.", "fr", "threat",
+     "torture_ill_treatment"),
+    ("Les gardiens l'ont frappé et insulté pendant l'interrogatoire.", "fr", "threat", "torture_ill_treatment"),
+    ("Les premiers habitants chrétiens revenus à al-Qaryatayn ont trouvé l'église incendiée.", "fr", "group",
+     "returnees_idps"),
+    ("عادت عشرات العائلات المسيحية إلى معلولا لتجد منازلها منهوبة.", "ar", "group", "returnees_idps"),
+    ("كان عناصر الحاجز يفتشون النساء ويصادرون هواتفهن ومصاغهن الذهبي.", "ar", "threat", "extortion_looting"),
+    ("Kämpfer haben Möbel, Vieh und Fahrzeuge aus den Dörfern abtransportiert.", "de", "threat",
+     "extortion_looting"),
+    ("Houses had been burned and livestock taken while the families were away.", "en", "threat",
+     "extortion_looting"),
+])
+def test_wording_added_in_tagger_2_33(rules_only, text, language, facet, expected):
+    assert expected in tags(rules_only, text, language, "2025-03-01")[0][facet]
+
+
+def test_a_strike_on_a_town_is_not_a_beating(rules_only):
+    found = tags(rules_only, "L'aviation russe a frappé la ville et les villages voisins.", "fr", "2016-03-01")[0]
+    assert "torture_ill_treatment" not in found["threat"]
+
+
+def test_bodies_that_showed_torture_are_not_a_denial_of_it(rules_only):
+    # "wiesen ... auf" (showed) is not "wiesen ... zurück" (rejected): only the second denies what follows
+    shown = tags(rules_only, "Ihre Leichen wiesen deutliche Folterspuren auf.", "de", "2025-01-20")[0]
+    assert "torture_ill_treatment" in shown["threat"]
+    denied = "Das Ministerium wies Berichte zurück, wonach Gefangene gefoltert worden seien."
+    assert "torture_ill_treatment" not in tags(rules_only, denied, "de", "2025-01-20")[0]["threat"]
+
+
 def test_a_gate_of_damascus_is_in_damascus(rules_only):
     # "south of Damascus" is outside the city; "the southern entrance of Damascus" is at it
     gate = "Un journaliste a été interpellé à un barrage à l'entrée sud de Damas."
