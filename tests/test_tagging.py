@@ -1691,6 +1691,21 @@ def test_bodies_that_showed_torture_are_not_a_denial_of_it(rules_only):
     assert "torture_ill_treatment" not in tags(rules_only, denied, "de", "2025-01-20")[0]["threat"]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Afrin H. wurde im Juli 2022 aus der Türkei abgeschoben und nach ihrer Ankunft festgenommen.", "de"),
+    ("Duizenden Syriërs zijn in 2023 vanuit Turkije gedeporteerd naar Idlib.", "nl"),
+    ("Syrians were deported from Turkey to Idlib.", "en"),
+])
+def test_a_country_that_deported_people_is_an_actor_not_a_place(rules_only, text, language):
+    assert "turkey" in tags(rules_only, text, language, "2023-08-01")[0]["actor"]
+
+
+def test_a_country_people_merely_came_from_is_a_place(rules_only):
+    text = "Sie kehrte im Juli 2022 aus der Türkei zurück und wurde festgenommen."
+    found = tags(rules_only, text, "de", "2023-08-01")[0]
+    assert "turkey" not in found["actor"]
+
+
 def test_a_gate_of_damascus_is_in_damascus(rules_only):
     # "south of Damascus" is outside the city; "the southern entrance of Damascus" is at it
     gate = "Un journaliste a été interpellé à un barrage à l'entrée sud de Damas."

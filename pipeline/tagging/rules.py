@@ -87,6 +87,9 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     given_names = words.get("words:given_names", set())
     affiliation_after = words.get("words:affiliation_after", set())
     locative_before = words.get("words:locative_before", set())
+    # a country named right after "deported from" or before "abgeschoben" expelled people: it is not a place there
+    expelled_before = tuple(words.get("words:expelled_before", ()))  # "deported from Turkey"
+    expelled_after = tuple(words.get("words:expelled_after", ()))  # "aus der Türkei (nach Idlib) abgeschoben"
     person_nouns = words.get("words:person_nouns", set())
     attack_sentences = {m.sentence for m in mentions if m.kind == "threat" and m.value in (
         "indiscriminate_attack", "armed_clashes", "torture_ill_treatment", "humanitarian_access_denial")} \
@@ -156,7 +159,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
         elif mention.flag == "country":
             index = _list_start(doc, mention.start, locative_before)
             previous = _norm(doc, index - 1)
-            expelled = previous == "from" and _norm(doc, index - 2).startswith(("deport", "expel"))
+            expelled = _expelled(doc, mention, index, expelled_before, expelled_after)
             # "air strikes attributed to Israel": the country as the one who acted
             attributed = previous in ("to", "on") and _norm(doc, index - 2) in _ATTRIBUTED
             if previous in locative_before and not expelled and not attributed:
@@ -535,6 +538,17 @@ def _cue_sentences(doc: Doc, name: str) -> set[tuple[int, int]]:
     last = doc[-1]  # len(doc.text) without building the text
     starts, length = doc._.coi_sentences or [0], last.idx + len(last.text_with_ws)
     return {sentence_span(starts, length, doc[start].idx) for start, _, cue in doc._.coi_cues or () if cue == name}
+
+
+def _expelled(doc: Doc, mention: Mention, index: int, before: tuple[str, ...], after: tuple[str, ...]) -> bool:
+    """Whether the country named from index on is the one that expelled people: a word beginning with one of
+    `before` right before its preposition ("deported from Turkey"), or one of `after` within three words after it in
+    its sentence ("aus der Türkei nach Idlib abgeschoben")."""
+    if before and _norm(doc, index - 2).startswith(before):
+        return True
+    end = min(mention.end + 3, len(doc))
+    return bool(after) and any(doc[at].idx < mention.sentence[1] and _norm(doc, at).startswith(after)
+                               for at in range(mention.end, end))
 
 
 def _list_start(doc: Doc, start: int, stops: set[str], longest: int = 8) -> int:
