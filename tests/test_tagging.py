@@ -1704,6 +1704,8 @@ def test_a_country_people_merely_came_from_is_a_place(rules_only):
     text = "Sie kehrte im Juli 2022 aus der Türkei zurück und wurde festgenommen."
     found = tags(rules_only, text, "de", "2023-08-01")[0]
     assert "turkey" not in found["actor"]
+    found = tags(rules_only, "The men were deported to Turkey last year.", "en", "2023-08-01")[0]
+    assert "turkey" not in found["actor"]
 
 
 def test_a_gate_of_damascus_is_in_damascus(rules_only):

@@ -542,9 +542,9 @@ def _cue_sentences(doc: Doc, name: str) -> set[tuple[int, int]]:
 
 def _expelled(doc: Doc, mention: Mention, index: int, before: tuple[str, ...], after: tuple[str, ...]) -> bool:
     """Whether the country named from index on is the one that expelled people: a word beginning with one of
-    `before` right before its preposition ("deported from Turkey"), or one of `after` within three words after it in
-    its sentence ("aus der Türkei nach Idlib abgeschoben")."""
-    if before and _norm(doc, index - 2).startswith(before):
+    `before` right before its preposition ("deported from Turkey", not "deported to Turkey"), or one of `after` within
+    three words after it in its sentence ("aus der Türkei nach Idlib abgeschoben")."""
+    if before and _norm(doc, index - 2).startswith(before) and _norm(doc, index - 1) not in _DESTINATION_PREPOSITIONS:
         return True
     end = min(mention.end + 3, len(doc))
     return bool(after) and any(doc[at].idx < mention.sentence[1] and _norm(doc, at).startswith(after)
