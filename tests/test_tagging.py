@@ -1695,6 +1695,7 @@ def test_bodies_that_showed_torture_are_not_a_denial_of_it(rules_only):
     ("Afrin H. wurde im Juli 2022 aus der Türkei abgeschoben und nach ihrer Ankunft festgenommen.", "de"),
     ("Duizenden Syriërs zijn in 2023 vanuit Turkije gedeporteerd naar Idlib.", "nl"),
     ("Syrians were deported from Turkey to Idlib.", "en"),
+    ("Syrians deported from Turkey were held at the crossing.", "en"),  # the group phrase keeps the country
 ])
 def test_a_country_that_deported_people_is_an_actor_not_a_place(rules_only, text, language):
     assert "turkey" in tags(rules_only, text, language, "2023-08-01")[0]["actor"]
