@@ -1692,6 +1692,32 @@ def test_bodies_that_showed_torture_are_not_a_denial_of_it(rules_only):
 
 
 @pytest.mark.parametrize("text, language", [
+    ("HTS detained two employees of the Idlib Health Directorate in November 2019.", "en"),
+    ("Mitarbeiter der Gesundheitsdirektion von Idlib wurden festgenommen.", "de"),
+    ("Des employés de la direction de la santé d'Idleb ont été arrêtés.", "fr"),
+    ("Voormalige leden van de Syrische Civiele Verdediging werden in Daraa gearresteerd.", "nl"),
+    ("Mitglieder des Zivilschutzes wurden in Daraa festgenommen.", "de"),
+])
+def test_wording_added_in_tagger_2_34(rules_only, text, language):
+    assert "medical_humanitarian_workers" in tags(rules_only, text, language, "2019-12-19")[0]["group"]
+
+
+def test_the_capital_as_a_bearing_in_arabic_is_not_where_it_happened(rules_only):
+    # "Sednaya prison north of Damascus" is in Rural Damascus; the Yarmouk camp "south of Damascus" is in the city
+    prison = "توافد الأهالي إلى سجن صيدنايا العسكري شمال دمشق بحثاً عن أبنائهم المعتقلين."
+    assert governorates(tags(rules_only, prison, "ar", "2024-12-09")[0]) == {"SY03"}
+    camp = "يخضع مخيم اليرموك جنوب دمشق لحصار مشدد منذ تموز."
+    assert governorates(tags(rules_only, camp, "ar", "2014-01-09")[0]) == {"SY01"}
+    alone = "اعتقلت قوات الأمن ثلاثة شبان في شرق دمشق."
+    assert governorates(tags(rules_only, alone, "ar", "2014-01-09")[0]) == {"SY01"}
+
+
+def test_yarmouk_in_german_spelling_is_in_damascus(rules_only):
+    found = tags(rules_only, "In Jarmuk kamen zwei Kinder durch einen Sprengkörper ums Leben.", "de", "2025-04-08")[0]
+    assert governorates(found) == {"SY01"}
+
+
+@pytest.mark.parametrize("text, language", [
     ("Afrin H. wurde im Juli 2022 aus der Türkei abgeschoben und nach ihrer Ankunft festgenommen.", "de"),
     ("Duizenden Syriërs zijn in 2023 vanuit Turkije gedeporteerd naar Idlib.", "nl"),
     ("Syrians were deported from Turkey to Idlib.", "en"),

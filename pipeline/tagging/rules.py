@@ -117,6 +117,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
         if named_only and mention.sentence not in harmed_documents:
             mention.dropped = "a document named, no harm"
     direction_before = words.get("words:direction_before", set())
+    # "سجن صيدنايا شمال دمشق": Arabic names the direction with no "of"; after another place it is a reference point
+    direction_bare = words.get("words:direction_bare", set())
     gate_before = words.get("words:gate_before", set())  # "à l'entrée sud de Damas" is at Damascus's gate
     road_after = words.get("words:road_after", set())
     seat_before = words.get("words:seat_before", set())
@@ -141,7 +143,9 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
             elif mention.value and mention.value.startswith("SY01") and (
                     (_norm(doc, mention.start - 1) in _OF and _norm(doc, mention.start - 2) in direction_before
                      and _norm(doc, mention.start - 3) not in gate_before)
-                    or (_norm(doc, mention.start - 1) in _NEAR and mention.value == "SY01")):
+                    or (_norm(doc, mention.start - 1) in _NEAR and mention.value == "SY01")
+                    or (mention.value == "SY01" and _norm(doc, mention.start - 1) in direction_bare
+                        and _placed_before(mention, mentions))):
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 # Near one of its quarters is still in the city ("shells landed near Bab Touma square").
                 mention.dropped = "a reference point"
@@ -491,6 +495,12 @@ def _is_seat(doc: Doc, mention: Mention, seat_words: set[str]) -> bool:
 
 # Prepositions between a word of [words:seat_before] and the place: "based in", "basé à", "mit Sitz in", "مقرها في".
 _SEAT_PREPOSITIONS = {"in", "at", "a", "à", "au", "en", "dans", "im", "te", "فى", "في"}
+
+
+def _placed_before(mention: Mention, mentions: list[Mention]) -> bool:
+    """Whether its sentence names another place before it ("مخيم اليرموك جنوب دمشق", "الكسوة جنوب دمشق")."""
+    return any(other.kind == "region" and other.sentence == mention.sentence and other.end <= mention.start
+               and other.value != mention.value for other in mentions)
 
 
 def _is_road_end(doc: Doc, mention: Mention, road_after: set[str]) -> bool:
