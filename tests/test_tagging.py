@@ -1702,6 +1702,22 @@ def test_wording_added_in_tagger_2_34(rules_only, text, language):
     assert "medical_humanitarian_workers" in tags(rules_only, text, language, "2019-12-19")[0]["group"]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("Checkpoints confiscated identity cards issued by the Autonomous Administration.", "en"),
+    ("The registry refuses to enter her two sons in the civil register.", "en"),
+    ("The civil registry in Qamishli had again suspended nationality applications from ajanib.", "en"),
+    ("يصادر عناصر الأسايش بطاقاتهم الشخصية عند دخولهم المخيم.", "ar"),
+    ("بقيت ابنته من دون قيد مدني أكثر من عام.", "ar"),
+])
+def test_documents_taken_or_refused_added_in_tagger_2_34(rules_only, text, language):
+    assert "discrimination_documentation" in tags(rules_only, text, language, "2020-02-11")[0]["threat"]
+
+
+def test_a_document_only_named_is_still_no_harm(rules_only):
+    found = tags(rules_only, "He showed his identity card at the checkpoint and went home.", "en", "2020-02-11")[0]
+    assert "discrimination_documentation" not in found["threat"]
+
+
 def test_the_capital_as_a_bearing_in_arabic_is_not_where_it_happened(rules_only):
     # "Sednaya prison north of Damascus" is in Rural Damascus; the Yarmouk camp "south of Damascus" is in the city
     prison = "توافد الأهالي إلى سجن صيدنايا العسكري شمال دمشق بحثاً عن أبنائهم المعتقلين."
