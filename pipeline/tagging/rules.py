@@ -82,6 +82,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     capital_after = words.get("words:capital_metonymy_after", set())
     capital_before = words.get("words:capital_metonymy_before", set())
     capital_verbs = words.get("words:capital_metonymy_verbs", set())
+    # the verb before the capital: "ورفضت دمشق القانون" (Arabic), "kündigte Damaskus an" (German after an adverb)
+    capital_verbs_first = words.get("words:capital_metonymy_verbs_first", set())
     before_words = words.get("words:person_before", set()) | words.get("words:given_names", set())
     after_words = words.get("words:person_after", set())
     given_names = words.get("words:given_names", set())
@@ -135,7 +137,8 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     placed_elsewhere = {m.sentence for m in mentions if m.kind == "region" and id(m) not in road_ends}
     for mention in mentions:
         if mention.kind == "region":
-            if metonymy and (_is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs)
+            if metonymy and (_is_metonymy(doc, mention, metonymy_after, capital_after, capital_before, capital_verbs,
+                                          capital_verbs_first)
                              or _capital_as_a_party(doc, mention, mentions)):
                 mention.dropped = "metonymy"
             elif mention.sentence in placed_elsewhere and _is_road_end(doc, mention, road_after):
@@ -589,7 +592,8 @@ _CLAUSE_OPENERS = {"", ".", ",", ";", ":", "and", "with", "while", "but", "that"
 
 
 def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set[str],
-                 capital_before: set[str], capital_verbs: set[str] = frozenset()) -> bool:
+                 capital_before: set[str], capital_verbs: set[str] = frozenset(),
+                 capital_verbs_first: set[str] = frozenset()) -> bool:
     following = _norm(doc, mention.end)
     if following in PUNCT_HYPHENS and _norm(doc, mention.end + 1) in after:
         return True  # "Aleppo-based", "Damascus-appointed"
@@ -614,6 +618,8 @@ def _is_metonymy(doc: Doc, mention: Mention, after: set[str], capital_after: set
                 if _norm(doc, verb) in capital_verbs:
                     return True  # "Damascus and Ankara agreed", "Damascus and Moscow have blocked"
         previous = _norm(doc, mention.start - 1)
+        if previous in capital_verbs_first:
+            return True  # "ورفضت دمشق القانون", "Am Montag erklärte Damaskus"
         if previous == "by" and capital_verbs and _norm(doc, mention.start - 2) in capital_verbs:
             return True  # "documents not recognised by Damascus"
         if previous in capital_before or (previous in {"de", "in", "van", "von", "of", "à", "a", "with"}
