@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import spacy
 from confection import ConfigValidationError
+from spacy.attrs import NORM, ORTH
 
 from pipeline.store import Extraction, FetchedReport, Passage, Store
 from pipeline.tagging import components  # noqa: F401  (registers the factories)
@@ -17,6 +18,7 @@ from pipeline.tagging import stage
 from pipeline.tagging.claims import build_claims, claims_for, run_summary
 from pipeline.tagging.evaluate import BAR, GOLD_SETS, evaluate, load_gold
 from pipeline.tagging.gazetteer import REFERENCE, load_gazetteer
+from pipeline.tagging.mentions import phrase_keys
 from pipeline.tagging.sentences import sentence_starts
 from pipeline.tagging.stage import tag_pending
 from pipeline.tagging.tagger import Tagger, default_tagger
@@ -70,6 +72,20 @@ def test_invalid_config_is_refused(name, config):
     nlp.add_pipe("coi_normalizer")
     with pytest.raises((ConfigValidationError, ValueError)):
         nlp.add_pipe(name, config=config)
+
+
+@pytest.mark.parametrize("language, phrases", [
+    ("ar", ["والسويداء", "بمدينة حلب", "ب. م القصف", "قوات  الأمن", "سجن\tصيدنايا", "«الأمن العام»"]),
+    ("en", ["don't leave", "Aleppo-based", "U.S. forces", "Syrian Democratic Forces (SDF)", " al-Hol camp "]),
+])
+def test_phrases_are_read_word_by_word_as_the_tokenizer_reads_them(language, phrases):
+    # the matcher tokenises each word of its phrases once; the hashes must be those of the whole phrase's tokens
+    nlp = spacy.blank(language)
+    nlp.add_pipe("coi_normalizer")
+    for attr in (NORM, ORTH):
+        expected = [tuple(token.norm if attr == NORM else token.orth for token in nlp.tokenizer(phrase))
+                    for phrase in phrases]
+        assert phrase_keys(nlp.tokenizer, phrases, attr, {}) == expected
 
 
 def test_invalid_turning_point_is_refused():
@@ -1757,6 +1773,50 @@ def test_a_gate_of_damascus_is_in_damascus(rules_only):
     assert governorates(tags(rules_only, gate, "fr", "2025-11-12")[0]) == {"SY01"}
     outside = "Des combats ont éclaté à Kisweh, au sud de Damas."
     assert governorates(tags(rules_only, outside, "fr", "2025-11-12")[0]) == {"SY03"}
+
+
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("Women are held in an annex guarded by the Asayish, which bars them from leaving; none has seen a judge.", "en",
+     "threat", "movement_restriction"),
+    ("She has not been allowed to leave the town since her husband's arrest.", "en", "threat",
+     "movement_restriction"),
+    ("Des milliers de civils sont restés piégés, l'EI les empêchant de fuir.", "fr", "threat", "movement_restriction"),
+    ("Die Wachen haben sie daran gehindert zu fliehen.", "de", "threat", "movement_restriction"),
+    ("Government ground forces shelled the villages for a week.", "en", "actor", "transitional_authorities"),
+    ("Former regime soldiers were detained at the checkpoint.", "en", "actor", "former_government_forces"),
+    ("قتل خمسة مدنيين في الغارات الجوية الحكومية على البلدة.", "ar", "actor", "transitional_authorities"),
+    ("Men abroad may pay an exemption fee of USD 8,000.", "en", "group", "military_service"),
+    ("Wer im Ausland lebt, kann einen Befreiungsbetrag zahlen.", "de", "group", "military_service"),
+    ("Les Syriens de l'étranger peuvent payer des frais d'exemption.", "fr", "group", "military_service"),
+    ("أجبرت الفصائل الشبان على الالتحاق بصفوفها.", "ar", "threat", "forced_conscription"),
+])
+def test_wording_added_in_tagger_2_35(rules_only, text, language, facet, expected):
+    assert expected in tags(rules_only, text, language, "2025-06-10")[0][facet]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("ورفضت دمشق القانون الذي أقره البرلمان.", "ar"),
+    ("Am Montag erklärte Damaskus eine dreitägige Staatstrauer.", "de"),
+    ("Damascus declared three days of mourning.", "en"),
+])
+def test_the_capital_right_after_the_verb_it_speaks_is_the_government(rules_only, text, language):
+    # verb-first word order ("then rejected Damascus the law") is as much metonymy as "Damascus rejected"
+    assert "SY01" not in governorates(tags(rules_only, text, language, "2025-06-10")[0])
+
+
+def test_the_capital_after_a_verb_of_place_is_still_the_city(rules_only):
+    found = tags(rules_only, "وقتل ثلاثة مدنيين في دمشق بعد انفجار عبوة ناسفة.", "ar", "2025-06-10")[0]
+    assert governorates(found) == {"SY01"}
+
+
+def test_kafr_dael_is_near_aleppo_not_dael_in_daraa(rules_only):
+    found = tags(rules_only, "Shelling hit Kafr Dael in the western Aleppo countryside.", "en", "2016-08-01")[0]
+    assert governorates(found) == {"SY02"}
+
+
+def test_where_a_woman_came_from_is_not_where_it_happened_in_french(rules_only):
+    found = tags(rules_only, "Une femme venue de Deraa a été arrêtée à un barrage à Damas.", "fr", "2025-06-10")[0]
+    assert governorates(found) == {"SY01"}
 
 
 def test_a_village_named_tal_something_is_not_al_tal_near_damascus(rules_only):

@@ -8,7 +8,7 @@ from operator import itemgetter
 from pathlib import Path
 
 import numpy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM
+from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM, ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -26,6 +26,27 @@ CLAUSE_BREAKS = {".", ";", ":", "!", "?", ",", "،", "؛", "(", ")", "dat", "omd
                  "ransom", "losgeld", "lösegeld", "rancon"}  # a sum demanded as ransom is abduction, not extortion
 # Words that may follow a clause-final particle ("tail$"): coordinators and the next clause's verb-second words.
 CLAUSE_ENDS = {"en", "und", "et", "of", "oder", "maar", "aber", "sondern", "-", "–", '"', "'"}
+
+
+def phrase_keys(tokenizer, texts: list[str], attr: int, words: dict[str, tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """The ORTH or NORM hashes of each phrase's tokens, the same as tokenizer(text) gives, for PhraseMatcher.add
+    (which takes hash sequences as well as Docs). Each space-separated word is tokenised once (words keeps them):
+    the Arabic lexicon's million surface forms share some 140,000 words, and a Doc per phrase cost most of the
+    pipeline's start-up."""
+    spaced = tuple(rule for rule in tokenizer.rules if " " in rule.strip())  # special cases that span a space
+    keys = []
+    for text in texts:
+        if text != " ".join(text.split()) or any(rule in text for rule in spaced):
+            keys.append(tuple(token.norm if attr == NORM else token.orth for token in tokenizer(text)))
+            continue
+        key: tuple[int, ...] = ()
+        for word in text.split(" "):
+            hashes = words.get(word)
+            if hashes is None:
+                hashes = words[word] = tuple(token.norm if attr == NORM else token.orth for token in tokenizer(word))
+            key += hashes
+        keys.append(key)
+    return keys
 
 
 @dataclass(frozen=True)
@@ -121,11 +142,12 @@ class MentionMatcher:
         self.end_ids = self.break_ids | {strings.add(word) for word in CLAUSE_ENDS}  # what may follow a clause
         if gazetteer:
             self._add_places(load_gazetteer(), with_arabic, exact, folded)
-        for matcher, table in ((self.norm_matcher, folded), (self.orth_matcher, exact)):
+        for matcher, table, attr in ((self.norm_matcher, folded, NORM), (self.orth_matcher, exact, ORTH)):
+            words: dict[str, tuple[int, ...]] = {}
             for label, texts in table.items():
                 key = f"{label.kind}|{label.value}|{label.flag}"
                 self.labels[nlp.vocab.strings.add(key)] = label
-                matcher.add(key, list(nlp.tokenizer.pipe(sorted(texts))))
+                matcher.add(key, phrase_keys(nlp.tokenizer, sorted(texts), attr, words))
 
     def _split_matches(self, doc: Doc) -> list[tuple[int, int, "Label"]]:
         """Discontinuous phrases: a head word, then its tail word within the window and the same clause; the
