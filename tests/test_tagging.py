@@ -1819,6 +1819,30 @@ def test_where_a_woman_came_from_is_not_where_it_happened_in_french(rules_only):
     assert governorates(found) == {"SY01"}
 
 
+@pytest.mark.parametrize("text, language, facet, expected", [
+    ("The risk is heightened for individuals perceived as linked to the former government.", "en", "group",
+     "former_government_affiliates"),
+    ("Berichte über Racheakte an ehemaligen Regierungsangehörigen lagen nicht vor.", "de", "group",
+     "former_government_affiliates"),
+    ("Befragt wurden vor allem Männer, die in der ehemaligen Armee gedient hatten.", "de", "group",
+     "former_government_affiliates"),
+    ("Leden van de voormalige Baath-partij lopen geen risico op vervolging.", "nl", "group",
+     "former_government_affiliates"),
+    ("Fighters loyal to ousted president Bashar al-Assad attacked their positions.", "en", "actor",
+     "former_government_forces"),
+    ("Gewapende aanhangers van het voormalige regime vielen posten van de veiligheidsdiensten aan.", "nl", "actor",
+     "former_government_forces"),
+])
+def test_wording_added_in_tagger_2_36(rules_only, text, language, facet, expected):
+    assert expected in tags(rules_only, text, language, "2025-06-10")[0][facet]
+
+
+def test_people_seen_as_close_to_the_old_state_are_not_its_forces(rules_only):
+    found = tags(rules_only, "The risk is heightened for individuals perceived as linked to the former government.",
+                 "en", "2025-06-10")[0]
+    assert "former_government_forces" not in found["actor"]
+
+
 def test_a_village_named_tal_something_is_not_al_tal_near_damascus(rules_only):
     # "Tal" (hill) begins many village names; only al-Tal itself is the district north of Damascus
     found = tags(rules_only, "Churches in Tal Shamiram and Tal Nasri near Tal Tamer were blown up.", "en", "2015-02-26")[0]
