@@ -1837,6 +1837,57 @@ def test_wording_added_in_tagger_2_36(rules_only, text, language, facet, expecte
     assert expected in tags(rules_only, text, language, "2025-06-10")[0][facet]
 
 
+@pytest.mark.parametrize("text, language", [
+    ("There was no evidence before the tribunal that deserters who return are detained at the border.", "en"),
+    ("We have seen no information indicating that returning students are arrested at the airport.", "en"),
+    ("There is no indication in the sources consulted that men returning to Homs are detained.", "en"),
+    ("Aucune information n'indique qu'ils seraient arrêtés à leur arrivée à Damas.", "fr"),
+    ("Aucune source ne fait état, depuis le mois de mars, d'arrestations de rapatriés à Damas.", "fr"),
+])
+def test_denials_added_in_tagger_2_37(rules_only, text, language):
+    found, tagged = tags(rules_only, text, language, "2025-06-10")
+    assert "arbitrary_detention" not in found["threat"]
+    assert "arbitrary_detention" in {e.value for e in tagged.evidence if e.negated}  # read, and marked denied
+
+
+def test_a_denial_before_a_clause_of_its_own_does_not_reach_it(rules_only):
+    # the counter-case: what a second sentence asserts is not denied by the first
+    text = ("There was no evidence before the tribunal that he was wanted. His brother was arrested in Homs in "
+            "2019.")
+    assert "arbitrary_detention" in tags(rules_only, text, "en", "2024-06-10")[0]["threat"]
+
+
+@pytest.mark.parametrize("text, language", [
+    ("HTS's General Security raided homes in Sarmada. Security men later dispersed a sit-in by their relatives.",
+     "en"),
+    ("Die HTS ließ Kritiker in Idlib festnehmen; Sicherheitskräfte lösten danach einen Protest auf.", "de"),
+    ("À Idleb, HTS a fait arrêter des militants ; les services de sécurité ont ensuite dispersé un rassemblement.",
+     "fr"),
+])
+def test_security_men_after_hts_is_named_are_hts_s(rules_only, text, language):
+    actors = tags(rules_only, text, language, "2022-05-10")[0]["actor"]
+    assert actors == {"hts"}
+    # after the fall HTS's security service is the state's: its security men are the transitional authorities then
+    after = tags(rules_only, text, language, "2025-05-10")[0]["actor"]
+    assert "transitional_authorities" in after and "former_government_forces" not in after
+
+
+def test_security_men_named_before_hts_or_beside_the_army_are_the_state_s(rules_only):
+    before = ("Security officers detained men at checkpoints in Damascus. In Idlib, HTS detained critics of the "
+              "Salvation Government.")
+    assert tags(rules_only, before, "en", "2022-05-10")[0]["actor"] == {"former_government_forces", "hts"}
+    beside = ("HTS fighters clashed with the Syrian army near Saraqib. Security forces then arrested three men in "
+              "the town.")
+    assert "former_government_forces" in tags(rules_only, beside, "en", "2019-05-10")[0]["actor"]
+
+
+def test_other_states_ministries_are_not_syria_s(rules_only):
+    text = "The man was deported to Damascus on Tuesday, the Federal Interior Ministry said in Berlin."
+    assert tags(rules_only, text, "en", "2025-12-20")[0]["actor"] == set()
+    assert tags(rules_only, "The Interior Ministry said the man was arrested in Damascus.", "en",
+                "2025-12-20")[0]["actor"] == {"transitional_authorities"}
+
+
 def test_people_seen_as_close_to_the_old_state_are_not_its_forces(rules_only):
     found = tags(rules_only, "The risk is heightened for individuals perceived as linked to the former government.",
                  "en", "2025-06-10")[0]
