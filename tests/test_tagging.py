@@ -1888,6 +1888,42 @@ def test_other_states_ministries_are_not_syria_s(rules_only):
                 "2025-12-20")[0]["actor"] == {"transitional_authorities"}
 
 
+@pytest.mark.parametrize("text, language, value", [
+    ("Fighters looted and burned dozens of homes in the village.", "en", "property_seizure_destruction"),
+    ("Gunmen asked whether the men were Ismaili before they shot two of them.", "en", "sectarian_violence"),
+    ("Detainees were held at the branch for years, and the military police never informed their families.", "en",
+     "enforced_disappearance"),
+    ("Ils ont demandé qui était alaouite, puis ont tiré sur deux hommes.", "fr", "sectarian_violence"),
+    ("Les hommes armés ont emporté la voiture de la famille.", "fr", "extortion_looting"),
+    ("Des hommes armés ont sommé le prêtre de retirer la croix de l'église.", "fr", "religious_freedom_restriction"),
+    ("Die Männer wurden wochenlang ohne Kontakt zur Familie festgehalten.", "de", "enforced_disappearance"),
+    ("Sein Olivenhain bei Afrin wurde von Kämpfern besetzt.", "de", "property_seizure_destruction"),
+    ("Familieleden zeggen niet te weten waar de mannen worden vastgehouden.", "nl", "enforced_disappearance"),
+    ("Hij werd gedwongen zijn woning in Homs ver onder de marktwaarde te verkopen.", "nl",
+     "property_seizure_destruction"),
+    ("سألوا الرجال إن كانوا علويين ثم أطلقوا النار عليهم.", "ar", "sectarian_violence"),
+    ("اقتحم مسلحون المنازل واستولوا على محتوياتها.", "ar", "extortion_looting"),
+    ("Des hommes armés fidèles à l'ancien régime ont attaqué un poste de la Sûreté générale à Jableh.", "fr",
+     "former_government_forces"),
+    ("Gruppen ehemaliger Regimeangehöriger griffen Posten der Allgemeinen Sicherheit bei Jableh an.", "de",
+     "former_government_forces"),
+    ("Overblijfselen van het oude leger vielen een patrouille aan bij Qardaha.", "nl", "former_government_forces"),
+])
+def test_wording_added_in_tagger_2_38(rules_only, text, language, value):
+    assert value in set().union(*tags(rules_only, text, language, "2025-06-10")[0].values())
+
+
+def test_a_phrase_of_origin_ends_at_the_act(rules_only):
+    # where someone comes from is set aside, but not the place named after the act that follows
+    found = tags(rules_only, "A native of Daraa was arrested in Damascus in 2019.", "en", "2019-06-10")[0]
+    assert governorates(found) == {"SY01"}
+    found = tags(rules_only, "A woman originally from Homs was detained in Jaramana last year.", "en", "2019-06-10")[0]
+    assert governorates(found) == {"SY03"}
+    # the phrase of origin alone still names no place where something happened
+    found = tags(rules_only, "The applicant, a native of Daraa, says he fears arrest on return.", "en", "2019-06-10")[0]
+    assert governorates(found) == set()
+
+
 def test_people_seen_as_close_to_the_old_state_are_not_its_forces(rules_only):
     found = tags(rules_only, "The risk is heightened for individuals perceived as linked to the former government.",
                  "en", "2025-06-10")[0]

@@ -128,6 +128,10 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
     origin_before = origin_before if _any_word(doc, origin_before) else set()  # most docs name no origin
     now_elsewhere = words.get("words:now_elsewhere", set())  # "a man from Homs, now living in Lebanon"
     people_from = words.get("words:people_from", set())  # "a lawyer from Douma", "een student uit Hama"
+    # The words of the acts the passage names: a phrase of origin ends at the first ("a native of Daraa was arrested
+    # in Damascus": Damascus is where it happened). Whole sentences read by the passage models are not words of it.
+    acts = {i for m in mentions if m.kind == "threat" and m.end - m.start <= 6 for i in range(m.start, m.end)} \
+        if origin_before else set()
     speech_verbs = words.get("words:speech_verbs", set())
     verbs_first = words.get("words:speech_verbs_first", set())
     destination_before = words.get("words:destination_before", set())
@@ -152,7 +156,7 @@ def apply_context(doc: Doc, words: dict[str, set[str]], metonymy: bool, person_n
                 # The Damascus governorate is the city alone: "near Kisweh, south of Damascus" is Rural Damascus.
                 # Near one of its quarters is still in the city ("shells landed near Bab Touma square").
                 mention.dropped = "a reference point"
-            elif _is_origin(doc, mention, origin_before, now_elsewhere, people_from) \
+            elif _is_origin(doc, mention, origin_before, now_elsewhere, people_from, acts) \
                     or _person_from(doc, mention, mentions, people_from):
                 mention.dropped = "a place of origin"  # "originaire de Deraa", "المنحدر من بصر الحرير"
             elif _is_seat(doc, mention, seat_before):
@@ -484,11 +488,12 @@ def _is_speaker(doc: Doc, mention: Mention, speech_verbs: set[str], verbs_first:
 
 
 def _is_origin(doc: Doc, mention: Mention, origin_before: set[str], now_elsewhere: set[str],
-               people: frozenset[str] | set[str] = frozenset()) -> bool:
-    """A place named as where someone comes from: after an origin word ("originaire de Deraa"), before one in German
-    order ("aus Idlib stammend"), or with where they live now ("a man from Homs, now living in Lebanon")."""
+               people: frozenset[str] | set[str] = frozenset(), acts: set[int] = frozenset()) -> bool:
+    """A place named as where someone comes from: after an origin word ("originaire de Deraa", "born in Homs"), before
+    one in German order ("aus Idlib stammend"), or with where they live now ("a man from Homs, now living in
+    Lebanon")."""
     after_from = _norm(doc, mention.start - 1) in _FROM
-    if origin_before and (_after_origin(doc, mention.start, origin_before, people=people)
+    if origin_before and (_after_origin(doc, mention.start, origin_before, people=people, acts=acts)
                           or (after_from and _norm(doc, mention.end) in origin_before)):
         return True
     # "from Homs, now ...", "from Homs now living ...", not "de Palmyre, et impose désormais ..."
@@ -506,13 +511,14 @@ def _person_from(doc: Doc, mention: Mention, mentions: list[Mention], people_fro
 
 
 def _after_origin(doc: Doc, start: int, origin_before: set[str], reach: int = 8,
-                  people: frozenset[str] | set[str] = frozenset()) -> bool:
+                  people: frozenset[str] | set[str] = frozenset(), acts: set[int] = frozenset()) -> bool:
     """Whether a place is named in the phrase that says where someone comes from ("originaire de Deraa", "المنحدر من
     بلدة بصر الحرير في ريف درعا"), up to the end of the clause or the person it describes ("een uit Homs afkomstige
-    student bij een checkpoint in Jaramana": Jaramana is where it happened)."""
+    student bij een checkpoint in Jaramana": Jaramana is where it happened), or to an act ("a man born in 1990 was
+    arrested in Homs")."""
     for index in range(start - 1, max(start - reach, 0) - 1, -1):
         word = _norm(doc, index)
-        if word in CLAUSE_BREAKS or word in people:
+        if word in CLAUSE_BREAKS or word in people or index in acts:
             return False
         if word in origin_before:
             return True
