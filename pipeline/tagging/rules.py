@@ -489,8 +489,8 @@ def _is_speaker(doc: Doc, mention: Mention, speech_verbs: set[str], verbs_first:
 
 def _is_origin(doc: Doc, mention: Mention, origin_before: set[str], now_elsewhere: set[str],
                people: frozenset[str] | set[str] = frozenset(), acts: set[int] = frozenset()) -> bool:
-    """A place named as where someone comes from: after an origin word ("originaire de Deraa", "born in Homs"), before
-    one in German order ("aus Idlib stammend"), or with where they live now ("a man from Homs, now living in
+    """A place named as where someone comes from: after an origin word ("originaire de Deraa", "a native of Daraa"),
+    before one in German order ("aus Idlib stammend"), or with where they live now ("a man from Homs, now living in
     Lebanon")."""
     after_from = _norm(doc, mention.start - 1) in _FROM
     if origin_before and (_after_origin(doc, mention.start, origin_before, people=people, acts=acts)
@@ -514,8 +514,8 @@ def _after_origin(doc: Doc, start: int, origin_before: set[str], reach: int = 8,
                   people: frozenset[str] | set[str] = frozenset(), acts: set[int] = frozenset()) -> bool:
     """Whether a place is named in the phrase that says where someone comes from ("originaire de Deraa", "المنحدر من
     بلدة بصر الحرير في ريف درعا"), up to the end of the clause or the person it describes ("een uit Homs afkomstige
-    student bij een checkpoint in Jaramana": Jaramana is where it happened), or to an act ("a man born in 1990 was
-    arrested in Homs")."""
+    student bij een checkpoint in Jaramana": Jaramana is where it happened), or to an act ("a native of Daraa was
+    arrested in Damascus": Damascus is where it happened)."""
     for index in range(start - 1, max(start - reach, 0) - 1, -1):
         word = _norm(doc, index)
         if word in CLAUSE_BREAKS or word in people or index in acts:
